@@ -1,0 +1,160 @@
+// Package config holds every SPEC default in one place and loads the
+// per-deployment overrides from the environment. Load is pure: main passes
+// os.LookupEnv, tests pass a map.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Config is the whole configuration of a function or of the local system.
+type Config struct {
+	// Resources and deployment facts.
+	TableName     string // TABLE_NAME
+	Stage         string // STAGE
+	SMSSenderID   string // SMS_SENDER_ID
+	MailFrom      string // MAIL_FROM
+	KeysSecretARN string // KEYS_SECRET_ARN: Secrets Manager secret holding the HMAC master key (AWS)
+	LocalKeysFile string // LOCAL_KEYS_FILE: file holding the master key (make run, tests)
+	MailOutbox    string // MAIL_OUTBOX: local mail outbox file; empty in AWS (SES is used)
+
+	Registration Registration
+	Password     Password
+}
+
+// Registration holds the limits of SPEC §2.1.
+type Registration struct {
+	SMSCodeTTL        time.Duration // SMS_CODE_TTL
+	EmailLinkTTL      time.Duration // EMAIL_LINK_TTL
+	ResendMinInterval time.Duration // RESEND_MIN_INTERVAL
+	SendLimit         int           // SEND_LIMIT: sends per SendWindow per contact and per client IP
+	SendWindow        time.Duration // SEND_WINDOW
+	CodeMaxAttempts   int           // CODE_MAX_ATTEMPTS
+	RegistrationTTL   time.Duration // REGISTRATION_TTL: how long a started registration may be completed
+}
+
+// Password holds the password policy and the argon2id parameters of SPEC §2.1.
+type Password struct {
+	MinLength     int    // PASSWORD_MIN_LENGTH
+	MaxLength     int    // PASSWORD_MAX_LENGTH
+	Argon2Time    uint32 // ARGON2_TIME
+	Argon2MemKiB  uint32 // ARGON2_MEMORY_KIB
+	Argon2Threads uint8  // ARGON2_THREADS
+}
+
+// Var describes one environment variable: its name, the SAM template
+// Parameter that feeds it, and its default ("" means required or unset).
+type Var struct {
+	Env     string
+	Param   string
+	Default string
+	// Limit is true for SPEC numbers: every one has a template Parameter.
+	Limit bool
+	set   func(c *Config, v string) error
+}
+
+// Vars lists every variable Load reads, in one place.
+func Vars() []Var {
+	return []Var{
+		str("TABLE_NAME", "", "", func(c *Config) *string { return &c.TableName }),
+		str("STAGE", "Stage", "dev", func(c *Config) *string { return &c.Stage }),
+		str("SMS_SENDER_ID", "SmsSenderId", "PORTALID", func(c *Config) *string { return &c.SMSSenderID }),
+		str("MAIL_FROM", "MailFrom", "no-reply@portalid.example", func(c *Config) *string { return &c.MailFrom }),
+		str("KEYS_SECRET_ARN", "", "", func(c *Config) *string { return &c.KeysSecretARN }),
+		str("LOCAL_KEYS_FILE", "", "", func(c *Config) *string { return &c.LocalKeysFile }),
+		str("MAIL_OUTBOX", "", "", func(c *Config) *string { return &c.MailOutbox }),
+
+		dur("SMS_CODE_TTL", "SmsCodeTtl", "300s", func(c *Config) *time.Duration { return &c.Registration.SMSCodeTTL }),
+		dur("EMAIL_LINK_TTL", "EmailLinkTtl", "72h", func(c *Config) *time.Duration { return &c.Registration.EmailLinkTTL }),
+		dur("RESEND_MIN_INTERVAL", "ResendMinInterval", "60s", func(c *Config) *time.Duration { return &c.Registration.ResendMinInterval }),
+		num("SEND_LIMIT", "SendLimit", "5", func(c *Config) *int { return &c.Registration.SendLimit }),
+		dur("SEND_WINDOW", "SendWindow", "1h", func(c *Config) *time.Duration { return &c.Registration.SendWindow }),
+		num("CODE_MAX_ATTEMPTS", "CodeMaxAttempts", "5", func(c *Config) *int { return &c.Registration.CodeMaxAttempts }),
+		dur("REGISTRATION_TTL", "RegistrationTtl", "96h", func(c *Config) *time.Duration { return &c.Registration.RegistrationTTL }),
+
+		num("PASSWORD_MIN_LENGTH", "PasswordMinLength", "8", func(c *Config) *int { return &c.Password.MinLength }),
+		num("PASSWORD_MAX_LENGTH", "PasswordMaxLength", "128", func(c *Config) *int { return &c.Password.MaxLength }),
+		u32("ARGON2_TIME", "Argon2Time", "2", func(c *Config) *uint32 { return &c.Password.Argon2Time }),
+		u32("ARGON2_MEMORY_KIB", "Argon2MemoryKib", "19456", func(c *Config) *uint32 { return &c.Password.Argon2MemKiB }),
+		{Env: "ARGON2_THREADS", Param: "Argon2Threads", Default: "1", Limit: true, set: func(c *Config, v string) error {
+			n, err := strconv.ParseUint(v, 10, 8)
+			if err != nil || n == 0 {
+				return errors.New("want a whole number from 1 to 255")
+			}
+			c.Password.Argon2Threads = uint8(n)
+			return nil
+		}},
+	}
+}
+
+// Defaults returns the configuration with every default applied.
+func Defaults() Config {
+	c, err := Load(func(string) (string, bool) { return "", false })
+	if err != nil {
+		panic("config: bad built-in default: " + err.Error())
+	}
+	return c
+}
+
+// Load applies the defaults and then the variables lookup finds. All
+// problems are reported together; they name variables, never values.
+func Load(lookup func(string) (string, bool)) (Config, error) {
+	var c Config
+	var errs []error
+	for _, v := range Vars() {
+		val := v.Default
+		if s, ok := lookup(v.Env); ok && s != "" {
+			val = s
+		}
+		if val == "" {
+			continue
+		}
+		if err := v.set(&c, val); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", v.Env, err))
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+func str(env, param, def string, field func(*Config) *string) Var {
+	return Var{Env: env, Param: param, Default: def, set: func(c *Config, v string) error {
+		*field(c) = v
+		return nil
+	}}
+}
+
+func dur(env, param, def string, field func(*Config) *time.Duration) Var {
+	return Var{Env: env, Param: param, Default: def, Limit: true, set: func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return errors.New("want a positive Go duration such as 300s or 72h")
+		}
+		*field(c) = d
+		return nil
+	}}
+}
+
+func num(env, param, def string, field func(*Config) *int) Var {
+	return Var{Env: env, Param: param, Default: def, Limit: true, set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return errors.New("want a positive whole number")
+		}
+		*field(c) = n
+		return nil
+	}}
+}
+
+func u32(env, param, def string, field func(*Config) *uint32) Var {
+	return Var{Env: env, Param: param, Default: def, Limit: true, set: func(c *Config, v string) error {
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || n == 0 {
+			return errors.New("want a positive whole number")
+		}
+		*field(c) = uint32(n)
+		return nil
+	}}
+}

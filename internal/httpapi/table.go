@@ -1,0 +1,71 @@
+package httpapi
+
+import "strings"
+
+// Spec is one row of the route table: the API Gateway route key and the
+// Lambda function (by folder stem under functions/) that serves it.
+type Spec struct {
+	Key      string // "POST /v1/registrations/{id}/confirm", or "$default"
+	Function string // "registration"
+}
+
+// DefaultRoute is API Gateway's catch-all route key.
+const DefaultRoute = "$default"
+
+// Table lists every route of the HTTP API. template.yaml declares the same
+// routes on the same functions, and a test keeps the two equal.
+func Table() []Spec {
+	return []Spec{
+		{"POST /v1/registrations", "registration"},
+		{"POST /v1/registrations/{id}/resend", "registration"},
+		{"POST /v1/registrations/{id}/confirm", "registration"},
+		{"POST /v1/registrations/{id}/password", "registration"},
+		{DefaultRoute, "registration"},
+	}
+}
+
+// Match finds the route key for a request the way API Gateway does, with
+// the path parameters it binds. It returns DefaultRoute when no route
+// matches; allowed lists the methods of routes whose path matches, so the
+// caller can answer 405 instead of 404.
+func Match(method, path string) (key string, params map[string]string, allowed []string) {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, s := range Table() {
+		m, tmpl, ok := strings.Cut(s.Key, " ")
+		if !ok {
+			continue
+		}
+		p, ok := matchPath(strings.Split(strings.Trim(tmpl, "/"), "/"), segs)
+		if !ok {
+			continue
+		}
+		if m == method {
+			return s.Key, p, nil
+		}
+		allowed = append(allowed, m)
+	}
+	return DefaultRoute, nil, allowed
+}
+
+func matchPath(tmpl, segs []string) (map[string]string, bool) {
+	if len(tmpl) != len(segs) {
+		return nil, false
+	}
+	var params map[string]string
+	for i, t := range tmpl {
+		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+			if segs[i] == "" {
+				return nil, false
+			}
+			if params == nil {
+				params = map[string]string{}
+			}
+			params[t[1:len(t)-1]] = segs[i]
+			continue
+		}
+		if t != segs[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
