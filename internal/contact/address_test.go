@@ -1,0 +1,125 @@
+package contact
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		kind    Kind
+		in      string
+		want    string
+		wantErr error
+	}{
+		{"phone", Phone, "8 912 345 67 89", "+79123456789", nil},
+		{"email", Email, "Ivan@Example.ru", "ivan@example.ru", nil},
+		{"phone refused", Phone, "ivan@example.ru", "", ErrPhoneInvalid},
+		{"email refused", Email, "+79123456789", "", ErrEmailInvalid},
+		{"unknown kind", Kind("post"), "ivan@example.ru", "", ErrKindInvalid},
+		{"empty kind", Kind(""), "+79123456789", "", ErrKindInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Parse(tt.kind, tt.in)
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Fatalf("Parse(%q, %q) error = %v, want %v", tt.kind, tt.in, err, tt.wantErr)
+			}
+			if got.Value() != tt.want {
+				t.Errorf("Parse(%q, %q) = %q, want %q", tt.kind, tt.in, got.Value(), tt.want)
+			}
+			if err == nil && got.Kind() != tt.kind {
+				t.Errorf("Parse(%q, %q).Kind() = %q, want %q", tt.kind, tt.in, got.Kind(), tt.kind)
+			}
+		})
+	}
+}
+
+func TestAddressIsZero(t *testing.T) {
+	t.Parallel()
+	if !(Address{}).IsZero() {
+		t.Errorf("Address{}.IsZero() = false, want true")
+	}
+	a, err := ParsePhone("+79123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.IsZero() {
+		t.Errorf("ParsePhone(...).IsZero() = true, want false")
+	}
+}
+
+func TestAddressEqualAfterNormalising(t *testing.T) {
+	t.Parallel()
+	a, _ := ParsePhone("8 (912) 345-67-89")
+	b, _ := ParsePhone("+7 912 345 67 89")
+	if a != b {
+		t.Errorf("two spellings of one phone parse to different Addresses")
+	}
+	c, _ := ParseEmail("Ivan@Example.RU")
+	d, _ := ParseEmail("ivan@example.ru")
+	if c != d {
+		t.Errorf("two casings of one e-mail parse to different Addresses")
+	}
+}
+
+// The canary values below must never appear in any printed form.
+func TestAddressRedacts(t *testing.T) {
+	t.Parallel()
+	phone, _ := ParsePhone("+79123456789")
+	email, _ := ParseEmail("canary@example.ru")
+	for _, a := range []Address{phone, email} {
+		for _, out := range printed(a) {
+			if strings.Contains(out, "912345") || strings.Contains(out, "canary") {
+				t.Errorf("Address printed as %q, want it redacted", out)
+			}
+			if !strings.Contains(out, "[redacted]") {
+				t.Errorf("Address printed as %q, want [redacted]", out)
+			}
+		}
+	}
+}
+
+// printed returns v as every printing path shows it: fmt verbs, JSON, and
+// slog's JSON and text handlers (without the time); alone, through a
+// pointer, and inside an exported struct field.
+func printed[T any](v T) []string {
+	var outs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%10.3v"} {
+		outs = append(outs, fmt.Sprintf(verb, v))
+		outs = append(outs, fmt.Sprintf(verb, struct{ A any }{v}))
+		outs = append(outs, fmt.Sprintf(verb, &v))
+	}
+	outs = append(outs, fmt.Sprint(v), fmt.Sprintln(v))
+	j, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	outs = append(outs, string(j))
+	j, _ = json.Marshal(struct{ A any }{v})
+	outs = append(outs, string(j))
+	var buf bytes.Buffer
+	noTime := &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey && len(groups) == 0 {
+			return slog.Attr{}
+		}
+		return a
+	}}
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&buf, noTime), slog.NewTextHandler(&buf, noTime)} {
+		l := slog.New(h)
+		l.Info("msg", "v", v)
+		l.Info("msg", slog.Any("s", struct{ A any }{v}))
+		l.Info("msg", slog.Group("g", "v", v))
+		outs = append(outs, buf.String())
+		buf.Reset()
+	}
+	return outs
+}
