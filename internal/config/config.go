@@ -20,6 +20,7 @@ type Config struct {
 	KeysSecretARN string // KEYS_SECRET_ARN: Secrets Manager secret holding the HMAC master key (AWS)
 	LocalKeysFile string // LOCAL_KEYS_FILE: file holding the master key (make run, tests)
 	MailOutbox    string // MAIL_OUTBOX: local mail outbox file; empty in AWS (SES is used)
+	PublicURL     string // PUBLIC_URL: where the web client lives, for links in mail
 
 	Registration Registration
 	Password     Password
@@ -66,6 +67,7 @@ func Vars() []Var {
 		str("KEYS_SECRET_ARN", "", "", func(c *Config) *string { return &c.KeysSecretARN }),
 		str("LOCAL_KEYS_FILE", "", "", func(c *Config) *string { return &c.LocalKeysFile }),
 		str("MAIL_OUTBOX", "", "", func(c *Config) *string { return &c.MailOutbox }),
+		str("PUBLIC_URL", "PublicUrl", "http://127.0.0.1:8080", func(c *Config) *string { return &c.PublicURL }),
 
 		dur("SMS_CODE_TTL", "SmsCodeTtl", "300s", func(c *Config) *time.Duration { return &c.Registration.SMSCodeTTL }),
 		dur("EMAIL_LINK_TTL", "EmailLinkTtl", "72h", func(c *Config) *time.Duration { return &c.Registration.EmailLinkTTL }),
