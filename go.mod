@@ -28,5 +28,6 @@ require (
 	github.com/awslabs/goformation/v7 v7.14.9 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
