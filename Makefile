@@ -1,0 +1,44 @@
+# portalid — see README.md. `make run` starts the whole system locally,
+# `make test` runs every test against the local emulators.
+SHELL := /bin/bash
+GO ?= go
+GO_FILES = $(shell git ls-files -co --exclude-standard '*.go')
+FUZZTIME ?= 20s
+ENV ?= default
+
+.PHONY: run test bench lint fuzz deploy clean emulators
+
+# build and build-<LogicalId> (the targets `sam build` calls).
+include infra/build.mk
+
+emulators:
+	@bash infra/emulators/install.sh
+
+run: emulators
+	$(GO) run ./infra/local run
+
+lint:
+	@out=$$(gofmt -l $(GO_FILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test: emulators lint
+	$(GO) run ./infra/local exec -- $(GO) test -race -count=1 ./...
+
+bench: emulators
+	$(GO) run ./infra/local exec -- $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
+
+# Runs every fuzz target for FUZZTIME; new failing inputs land in the
+# package's testdata/fuzz/ and become regression tests.
+fuzz:
+	@set -e; for f in $$(git ls-files -co --exclude-standard '*fuzz_test.go'); do \
+		d=$$(dirname $$f); \
+		for t in $$(grep -oE '^func (Fuzz[A-Za-z0-9_]+)' $$f | cut -d' ' -f2); do \
+			echo "== $$d $$t"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) ./$$d; \
+		done; \
+	done
+
+deploy:
+	sam build && sam deploy --config-env $(ENV)
+
+clean:
+	rm -rf .local/build .aws-sam

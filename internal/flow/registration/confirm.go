@@ -1,0 +1,97 @@
+package registration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/portalid/portalid/internal/account"
+	"github.com/portalid/portalid/internal/contact"
+	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/secret"
+)
+
+// ConfirmInput carries either the SMS code or the e-mail link token.
+type ConfirmInput struct {
+	ID    string
+	Code  string
+	Token string
+}
+
+// Confirm checks a code or link token. The attempt is counted before the
+// comparison, the comparison is constant-time, and success is a
+// conditional write on the very code that was checked, so a code works
+// once and only while it is the latest.
+func (f *Flow) Confirm(ctx context.Context, in ConfirmInput) (Status, error) {
+	kind, clear, purpose, err := parseConfirm(in)
+	if err != nil {
+		return Status{}, err
+	}
+	if !account.ValidID(in.ID) {
+		return Status{}, ErrNotFound
+	}
+	max := f.Limits.CodeMaxAttempts
+	r, counted, err := f.Store.CountAttempt(ctx, in.ID, kind, max)
+	if err != nil {
+		return Status{}, fmt.Errorf("confirm registration %s: %w", in.ID, err)
+	}
+	now := f.Now()
+	if err := r.open(now); err != nil {
+		return Status{}, err
+	}
+	ch, ok := r.Channels[kind]
+	switch {
+	case !ok:
+		return Status{}, fault.InvalidFields(fault.Field{Pointer: pointerOf(kind), Reason: "contact-not-in-registration"})
+	case ch.Confirmed():
+		return Status{}, ErrAlreadyConfirmed
+	case !counted:
+		return Status{}, ErrAttemptsExhausted
+	case !now.Before(ch.ExpiresAt):
+		return Status{}, ErrCodeExpired
+	}
+	hash := f.Codes.Sum(purpose, r.ID+":"+clear)
+	if !secret.Equal(hash, ch.CodeHash) {
+		if ch.Attempts >= max {
+			return Status{}, ErrAttemptsExhausted
+		}
+		return Status{}, ErrCodeMismatch
+	}
+	err = f.Store.MarkConfirmed(ctx, r.ID, kind, ch.CodeHash, now)
+	if errors.Is(err, ErrChanged) {
+		return Status{}, ErrCodeSuperseded
+	}
+	if err != nil {
+		return Status{}, fmt.Errorf("confirm registration %s: %w", r.ID, err)
+	}
+	ch.ConfirmedAt = now
+	r.Channels[kind] = ch
+	return f.status(r), nil
+}
+
+func parseConfirm(in ConfirmInput) (kind contact.Kind, clear, purpose string, err error) {
+	switch {
+	case in.Code != "" && in.Token != "":
+		return "", "", "", fault.InvalidFields(fault.Field{Pointer: "/token", Reason: "code-or-token"})
+	case in.Code != "":
+		c, err := secret.ParseCode(in.Code)
+		if err != nil {
+			return "", "", "", fault.InvalidFields(fault.Field{Pointer: "/code", Reason: slugOf(err)})
+		}
+		return contact.Phone, c, purposeSMSCode, nil
+	case in.Token != "":
+		t, err := secret.ParseToken(in.Token)
+		if err != nil {
+			return "", "", "", fault.InvalidFields(fault.Field{Pointer: "/token", Reason: slugOf(err)})
+		}
+		return contact.Email, t, purposeEmailToken, nil
+	}
+	return "", "", "", fault.InvalidFields(fault.Field{Pointer: "/code", Reason: "code-or-token"})
+}
+
+func pointerOf(k contact.Kind) string {
+	if k == contact.Phone {
+		return "/code"
+	}
+	return "/token"
+}

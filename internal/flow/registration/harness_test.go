@@ -1,0 +1,172 @@
+package registration_test
+
+import (
+	"context"
+	"crypto/rand"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/portalid/portalid/internal/config"
+	"github.com/portalid/portalid/internal/dynamo"
+	"github.com/portalid/portalid/internal/flow/registration"
+	"github.com/portalid/portalid/internal/secret"
+	"github.com/portalid/portalid/internal/testenv"
+)
+
+// sent is one message the flow asked to deliver.
+type sent struct {
+	Kind, Address, Template string
+	Params                  map[string]string
+}
+
+// recorder is a Sender that keeps what it was asked to send.
+type recorder struct {
+	mu   sync.Mutex
+	msgs []sent
+}
+
+func (r *recorder) Send(_ context.Context, kind, address, template, _ string, params map[string]string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.msgs = append(r.msgs, sent{kind, address, template, params})
+	return nil
+}
+
+// to returns the messages sent to address, oldest first.
+func (r *recorder) to(address string) []sent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []sent
+	for _, m := range r.msgs {
+		if m.Address == address {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// lastCode returns the latest SMS code or link token sent to address.
+func (r *recorder) lastCode(t testing.TB, address string) string {
+	t.Helper()
+	msgs := r.to(address)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if c, ok := msgs[i].Params["code"]; ok {
+			return c
+		}
+		if l, ok := msgs[i].Params["link"]; ok {
+			_, tok, _ := strings.Cut(l, "token=")
+			return tok
+		}
+	}
+	t.Fatalf("no code was sent to the contact")
+	return ""
+}
+
+// clock is a settable time source.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+type env struct {
+	flow  *registration.Flow
+	sent  *recorder
+	clock *clock
+	store *dynamo.Store
+	db    *dynamodb.Client
+	table string
+}
+
+// newEnv builds the flow over a fresh table on DynamoDB Local with the
+// SPEC defaults, cheap argon2 parameters, and limits changed by tune.
+func newEnv(t *testing.T, tune ...func(*config.Registration)) *env {
+	t.Helper()
+	db, table := testenv.DynamoDB(t)
+	limits := config.Defaults().Registration
+	for _, f := range tune {
+		f(&limits)
+	}
+	e := &env{sent: &recorder{}, clock: &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, db: db, table: table}
+	e.store = dynamo.New(db, table)
+	e.flow = registration.New(registration.Deps{
+		Store:    e.store,
+		Sender:   e.sent,
+		Index:    secret.NewHasher([]byte("index-key-for-tests-only-0123456789abcdef")),
+		Codes:    secret.NewHasher([]byte("code-key-for-tests-only-0123456789abcdefgh")),
+		Argon2:   secret.Argon2{Time: 1, MemoryKiB: 64, Threads: 1},
+		Policy:   secret.Policy{MinLength: 8, MaxLength: 128},
+		Limits:   limits,
+		LinkBase: "https://web.example",
+		Now:      e.clock.Now,
+		Rand:     rand.Reader,
+	})
+	return e
+}
+
+// items counts the items in the table: a request that fails validation
+// must leave it unchanged.
+func (e *env) items(t testing.TB) int32 {
+	t.Helper()
+	res, err := e.db.Scan(context.Background(), &dynamodb.ScanInput{
+		TableName: aws.String(e.table), Select: types.SelectCount, ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		t.Fatalf("Scan() error = %v", err)
+	}
+	return res.Count
+}
+
+// countPrefix counts items whose pk starts with prefix.
+func (e *env) countPrefix(t testing.TB, prefix string) int {
+	t.Helper()
+	res, err := e.db.Scan(context.Background(), &dynamodb.ScanInput{
+		TableName: aws.String(e.table), ConsistentRead: aws.Bool(true),
+		FilterExpression:          aws.String("begins_with(pk, :p)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: prefix}},
+	})
+	if err != nil {
+		t.Fatalf("Scan() error = %v", err)
+	}
+	return int(res.Count)
+}
+
+func startInput(phone, email, ip string) registration.StartInput {
+	return registration.StartInput{
+		Surname: "Иванова", GivenName: "Анна-Мария", Phone: phone, Email: email,
+		TermsVersion: "2026-01", Locale: "ru", ClientIP: ip,
+	}
+}
+
+// gate starts n goroutines at once and waits for all of them.
+func gate(n int, fn func(i int)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			fn(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+}

@@ -1,0 +1,111 @@
+package registration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/portalid/portalid/internal/account"
+	"github.com/portalid/portalid/internal/contact"
+	"github.com/portalid/portalid/internal/fault"
+)
+
+// PasswordInput sets the password that completes a registration.
+type PasswordInput struct {
+	ID       string
+	Password string
+}
+
+// Created is the account a completed registration made.
+type Created struct {
+	AccountID string
+	Level     account.Level
+}
+
+// SetPassword checks the password policy, hashes the password with
+// argon2id and creates the simplified account with the confirmed contacts
+// as its logins, claiming each contact in the same transaction.
+func (f *Flow) SetPassword(ctx context.Context, in PasswordInput) (Created, error) {
+	if !account.ValidID(in.ID) {
+		return Created{}, ErrNotFound
+	}
+	r, err := f.Store.Get(ctx, in.ID)
+	if err != nil {
+		return Created{}, fmt.Errorf("set password for registration %s: %w", in.ID, err)
+	}
+	now := f.Now()
+	if err := r.open(now); err != nil {
+		return Created{}, err
+	}
+	var contacts []account.Contact
+	for _, k := range []contact.Kind{contact.Phone, contact.Email} {
+		if ch, ok := r.Channels[k]; ok && ch.Confirmed() && !ch.Taken {
+			contacts = append(contacts, account.Contact{Kind: string(k), Address: ch.Address, Index: ch.Index, ConfirmedAt: ch.ConfirmedAt})
+		}
+	}
+	if len(contacts) == 0 {
+		return Created{}, ErrNotConfirmed
+	}
+	if err := f.Policy.Check(in.Password, personal(r)); err != nil {
+		return Created{}, fault.InvalidFields(fault.Field{Pointer: "/password", Reason: slugOf(err)})
+	}
+	hash, err := f.Argon2.Hash(in.Password, f.Rand)
+	if err != nil {
+		return Created{}, fmt.Errorf("hash password for registration %s: %w", r.ID, err)
+	}
+	id, err := account.NewID(f.Rand)
+	if err != nil {
+		return Created{}, err
+	}
+	a := account.Account{
+		ID: id, Version: 1, Level: account.Simplified,
+		Surname: r.Surname, GivenName: r.GivenName, Locale: r.Locale,
+		Contacts: contacts, PasswordHash: hash,
+		TermsVersion: r.TermsVersion, TermsAcceptedAt: r.TermsAcceptedAt,
+		CreatedAt: now,
+	}
+	for race := 0; race < maxRaces; race++ {
+		err = f.Store.CreateAccount(ctx, a, r)
+		if !errors.Is(err, ErrChanged) {
+			break
+		}
+		// Lost a race: completed by a concurrent request, or only a
+		// transaction conflict worth another try.
+		if err = backoff(ctx, race+1); err != nil {
+			break
+		}
+		if r, err = f.Store.Get(ctx, in.ID); err != nil {
+			break
+		}
+		if err = r.open(f.Now()); err != nil {
+			return Created{}, err
+		}
+		err = ErrBusy
+	}
+	if err != nil {
+		return Created{}, fmt.Errorf("create account for registration %s: %w", in.ID, err)
+	}
+	return Created{AccountID: a.ID, Level: a.Level}, nil
+}
+
+// personal lists what a password must not equal or contain: the names and
+// every contact of the registration, phones also by their national number
+// and e-mails also by their local part.
+func personal(r Registration) []string {
+	out := []string{r.Surname, r.GivenName}
+	for k, ch := range r.Channels {
+		out = append(out, ch.Address)
+		switch k {
+		case contact.Phone:
+			if len(ch.Address) > 10 {
+				out = append(out, ch.Address[len(ch.Address)-10:])
+			}
+		case contact.Email:
+			if local, _, ok := strings.Cut(ch.Address, "@"); ok {
+				out = append(out, local)
+			}
+		}
+	}
+	return out
+}

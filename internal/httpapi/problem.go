@@ -1,0 +1,123 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/portalid/portalid/internal/fault"
+)
+
+// ProblemBase is the URI prefix of every problem type; the slug completes
+// it, so "code-expired" is ProblemBase+"code-expired".
+const ProblemBase = "https://portalid.example/problems/"
+
+// Problem is an RFC 9457 problem details body.
+type Problem struct {
+	Type      string        `json:"type"`
+	Title     string        `json:"title"`
+	Status    int           `json:"status"`
+	Detail    string        `json:"detail,omitempty"`
+	RequestID string        `json:"requestId,omitempty"`
+	Errors    []fault.Field `json:"errors,omitempty"`
+}
+
+var statusOf = map[fault.Kind]int{
+	fault.Invalid:         http.StatusBadRequest,
+	fault.Conflict:        http.StatusConflict,
+	fault.NotFound:        http.StatusNotFound,
+	fault.Unauthenticated: http.StatusUnauthorized,
+	fault.Forbidden:       http.StatusForbidden,
+	fault.RateLimited:     http.StatusTooManyRequests,
+	fault.Unavailable:     http.StatusServiceUnavailable,
+	fault.TooLarge:        http.StatusRequestEntityTooLarge,
+}
+
+// titles are fixed, human-readable summaries per slug; they never vary with
+// the input. A slug without an entry falls back to its kind's title.
+var titles = map[string]string{
+	"validation-failed":         "The request has invalid fields",
+	"malformed-json":            "The request body is not valid JSON",
+	"unsupported-media-type":    "The request body must be application/json",
+	"body-too-large":            "The request body is too large",
+	"route-not-found":           "No such resource",
+	"method-not-allowed":        "Method not allowed on this resource",
+	"internal":                  "Internal error",
+	"registration-not-found":    "No such registration, or it has expired",
+	"registration-completed":    "This registration is already complete",
+	"registration-busy":         "Too many concurrent requests for this registration; try again",
+	"send-limit-reached":        "Too many codes sent; try again later",
+	"resend-too-soon":           "A new code can be sent a little later",
+	"code-mismatch":             "The code is not correct",
+	"code-expired":              "The code has expired; request a new one",
+	"code-attempts-exhausted":   "Too many wrong attempts; request a new code",
+	"code-superseded":           "A newer code was sent; use the latest one",
+	"contact-already-confirmed": "This contact is already confirmed",
+	"contact-not-confirmed":     "Confirm a phone or e-mail first",
+	"contact-taken":             "This contact belongs to another account",
+	"storage-unavailable":       "The service is temporarily unavailable",
+	"notification-unavailable":  "The message could not be sent now; try again shortly",
+}
+
+var kindTitles = map[fault.Kind]string{
+	fault.Invalid:         "Invalid request",
+	fault.Conflict:        "Conflict",
+	fault.NotFound:        "Not found",
+	fault.Unauthenticated: "Authentication required",
+	fault.Forbidden:       "Forbidden",
+	fault.RateLimited:     "Too many requests",
+	fault.Unavailable:     "Service unavailable",
+	fault.TooLarge:        "Request too large",
+}
+
+// problem renders a fault as problem+json. Unavailable and RateLimited
+// carry Retry-After, in whole seconds rounded up.
+func problem(f *fault.Error, requestID string) events.APIGatewayV2HTTPResponse {
+	status, ok := statusOf[f.Kind]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	return render(status, f, requestID)
+}
+
+func render(status int, f *fault.Error, requestID string) events.APIGatewayV2HTTPResponse {
+	title := titles[f.Slug]
+	if title == "" {
+		title = kindTitles[f.Kind]
+	}
+	body, _ := json.Marshal(Problem{
+		Type: ProblemBase + f.Slug, Title: title, Status: status,
+		RequestID: requestID, Errors: f.Fields,
+	})
+	headers := map[string]string{"content-type": "application/problem+json", "cache-control": "no-store"}
+	retry := f.RetryAfter
+	if retry <= 0 && f.Kind == fault.Unavailable {
+		retry = 1e9
+	}
+	if retry > 0 {
+		headers["retry-after"] = strconv.Itoa(int(math.Ceil(retry.Seconds())))
+	}
+	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: headers, Body: string(body)}
+}
+
+// internalError is the only answer to an unexpected error: no detail but
+// the request id, which finds the one log line that has the rest.
+func internalError(requestID string) events.APIGatewayV2HTTPResponse {
+	return problem(&fault.Error{Kind: fault.Unknown, Slug: "internal"}, requestID)
+}
+
+func jsonResponse(status int, v any) events.APIGatewayV2HTTPResponse {
+	body, err := json.Marshal(v)
+	if err != nil {
+		// Only our own response types are encoded; they always marshal.
+		panic("httpapi: encode response: " + err.Error())
+	}
+	return events.APIGatewayV2HTTPResponse{
+		StatusCode: status,
+		Headers:    map[string]string{"content-type": "application/json", "cache-control": "no-store"},
+		Body:       string(body),
+	}
+}
