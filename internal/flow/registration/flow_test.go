@@ -150,7 +150,7 @@ func TestRules(t *testing.T) {
 			wait(time.Minute), resend(nil), wait(time.Minute), resend(nil),
 			wait(time.Minute), resend(nil), wait(time.Minute), resend(nil),
 			wait(time.Minute), resend(registration.ErrSendLimit),
-			wait(55 * time.Minute), resend(registration.ErrSendLimit),
+			wait(54 * time.Minute), resend(registration.ErrSendLimit),
 			wait(time.Minute), resend(nil),
 		}},
 		{"a code works once", []step{

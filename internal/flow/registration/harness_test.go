@@ -68,15 +68,18 @@ func (r *recorder) lastCode(t testing.TB, address string) string {
 	return ""
 }
 
-// clock is a settable time source.
+// clock is a settable time source; with tick set, every reading moves it
+// on by tick, as a real clock moves between concurrent requests.
 type clock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu   sync.Mutex
+	now  time.Time
+	tick time.Duration
 }
 
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.now = c.now.Add(c.tick)
 	return c.now
 }
 
