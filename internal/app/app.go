@@ -29,6 +29,7 @@ import (
 // the emulators.
 type Options struct {
 	DynamoDB []func(*dynamodb.Options)
+	SNS      []func(*sns.Options)
 	Logger   *slog.Logger
 }
 
@@ -49,7 +50,7 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	}
 	flow := registration.New(registration.Deps{
 		Store:  dynamo.New(db, cfg.TableName),
-		Sender: notify.NewCourier(notify.NewSMS(sns.NewFromConfig(awsCfg), cfg.SMSSenderID), mail),
+		Sender: notify.NewCourier(notify.NewSMS(sns.NewFromConfig(awsCfg, opts.SNS...), cfg.SMSSenderID), mail),
 		Index:  secret.NewHasher(keys.Index),
 		Codes:  secret.NewHasher(keys.Code),
 		Argon2: secret.Argon2{

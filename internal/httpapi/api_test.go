@@ -1,0 +1,275 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/portalid/portalid/internal/app"
+	"github.com/portalid/portalid/internal/cipher"
+	"github.com/portalid/portalid/internal/config"
+	"github.com/portalid/portalid/internal/httpapi"
+	"github.com/portalid/portalid/internal/local"
+	"github.com/portalid/portalid/internal/testenv"
+)
+
+// syncBuffer collects log output from concurrent requests.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// system is the whole API as app.New wires it for Lambda, over DynamoDB
+// Local, the fake SNS and a mail outbox.
+type system struct {
+	api       *httpapi.API
+	db        *dynamodb.Client
+	table     string
+	smsOutbox string
+	logs      *syncBuffer
+}
+
+func newSystem(t *testing.T) *system {
+	t.Helper()
+	db, table := testenv.DynamoDB(t)
+	dir := t.TempDir()
+	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}}
+	fakeSNS := httptest.NewServer(local.NewSNS(s.smsOutbox))
+	t.Cleanup(fakeSNS.Close)
+	if err := cipher.GenerateKeyFile(filepath.Join(dir, "keys")); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Defaults()
+	cfg.TableName = table
+	cfg.LocalKeysFile = filepath.Join(dir, "keys")
+	cfg.MailOutbox = filepath.Join(dir, "mail.jsonl")
+	cfg.Password.Argon2MemKiB, cfg.Password.Argon2Time = 64, 1
+	ctx := context.Background()
+	awsCfg, err := local.AWSConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.api, err = app.New(ctx, cfg, awsCfg, app.Options{
+		DynamoDB: []func(*dynamodb.Options){func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true }},
+		SNS:      []func(*sns.Options){func(o *sns.Options) { o.BaseEndpoint = aws.String(fakeSNS.URL) }},
+		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)),
+	})
+	if err != nil {
+		t.Fatalf("app.New() error = %v", err)
+	}
+	return s
+}
+
+// event builds an API Gateway v2 request from the fixture, the way API
+// Gateway would for method and path.
+func event(t testing.TB, method, path, body string) events.APIGatewayV2HTTPRequest {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/apigw-v2-request.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		t.Fatal(err)
+	}
+	key, params, _ := httpapi.Match(method, path)
+	req.RouteKey, req.RequestContext.RouteKey = key, key
+	req.RawPath, req.RequestContext.HTTP.Path = path, path
+	req.RequestContext.HTTP.Method = method
+	req.PathParameters = params
+	req.Body = body
+	return req
+}
+
+func (s *system) do(t testing.TB, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, map[string]any) {
+	t.Helper()
+	res, err := s.api.Handle(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Handle() error = %v, want nil (handlers never fail)", err)
+	}
+	var body map[string]any
+	if res.Body != "" {
+		if err := json.Unmarshal([]byte(res.Body), &body); err != nil {
+			t.Fatalf("response body is not JSON: %v", err)
+		}
+	}
+	return res, body
+}
+
+var smsCode = regexp.MustCompile(`\b\d{6}\b`)
+
+func (s *system) lastSMSCode(t testing.TB, to string) string {
+	t.Helper()
+	entries, err := local.ReadOutbox(s.smsOutbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		if entries[i].To == to {
+			if c := smsCode.FindString(entries[i].Message); c != "" {
+				return c
+			}
+		}
+	}
+	t.Fatalf("no SMS code in the outbox")
+	return ""
+}
+
+func (s *system) items(t testing.TB) int32 {
+	t.Helper()
+	res, err := s.db.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(s.table), Select: types.SelectCount, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Count
+}
+
+func TestRegistrationOverHTTP(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	res, body := s.do(t, event(t, "POST", "/v1/registrations",
+		`{"surname":"Иванова","givenName":"Анна","phone":"+7 912 345-67-89","termsVersion":"2026-01"}`))
+	if res.StatusCode != http.StatusCreated || res.Headers["content-type"] != "application/json" {
+		t.Fatalf("start = %d %s %s, want 201 JSON", res.StatusCode, res.Headers["content-type"], res.Body)
+	}
+	id, _ := body["registrationId"].(string)
+	contacts, _ := body["contacts"].([]any)
+	if id == "" || len(contacts) != 1 {
+		t.Fatalf("start body = %s, want a registrationId and one contact", res.Body)
+	}
+	code := s.lastSMSCode(t, "+79123456789")
+
+	res, _ = s.do(t, event(t, "POST", "/v1/registrations/"+id+"/confirm", `{"code":"`+code+`"}`))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("confirm = %d %s, want 200", res.StatusCode, res.Body)
+	}
+	res, body = s.do(t, event(t, "POST", "/v1/registrations/"+id+"/password", `{"password":"Lantern-Orbit-47"}`))
+	if res.StatusCode != http.StatusCreated || body["level"] != "simplified" || body["accountId"] == "" {
+		t.Fatalf("password = %d %s, want 201 with a simplified account", res.StatusCode, res.Body)
+	}
+	for _, secret := range []string{code, "Lantern-Orbit-47", "+79123456789", "9123456789", "Иванова"} {
+		if strings.Contains(s.logs.String(), secret) {
+			t.Errorf("logs contain a code, password or personal data")
+		}
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	const canary = "Canary-7f3a91"
+	valid := `{"surname":"Иванова","givenName":"Анна","phone":"+79123456789","termsVersion":"1"}`
+	tests := []struct {
+		name, method, path, body string
+		contentType              string
+		status                   int
+		typ                      string
+		pointers                 []string
+	}{
+		{"malformed JSON", "POST", "/v1/registrations", `{"surname":`, "", 400, "malformed-json", nil},
+		{"trailing data", "POST", "/v1/registrations", valid + ` {}`, "", 400, "malformed-json", nil},
+		{"not an object", "POST", "/v1/registrations", `["x"]`, "", 400, "validation-failed", []string{""}},
+		{"unknown field", "POST", "/v1/registrations", `{"surname":"Иванова","admin":true}`, "", 400, "validation-failed", []string{"/admin"}},
+		{"wrong type", "POST", "/v1/registrations", `{"surname":12,"givenName":"Анна"}`, "", 400, "validation-failed", []string{"/surname"}},
+		{"body over 16 KiB", "POST", "/v1/registrations", `{"surname":"` + strings.Repeat("а", 9000) + `"}`, "", 413, "body-too-large", nil},
+		{"not JSON content", "POST", "/v1/registrations", valid, "text/plain", 400, "unsupported-media-type", nil},
+		{"bad phone", "POST", "/v1/registrations", `{"surname":"Иванова","givenName":"Анна","phone":"` + canary + `","termsVersion":"1"}`, "", 400, "validation-failed", []string{"/phone"}},
+		{"bad e-mail", "POST", "/v1/registrations", `{"surname":"Иванова","givenName":"Анна","email":"` + canary + `@","termsVersion":"1"}`, "", 400, "validation-failed", []string{"/email"}},
+		{"bad name", "POST", "/v1/registrations", `{"surname":"` + canary + `","givenName":"Анна","phone":"+79123456789","termsVersion":"1"}`, "", 400, "validation-failed", []string{"/surname"}},
+		{"no contact, no terms", "POST", "/v1/registrations", `{"surname":"Иванова","givenName":"Анна"}`, "", 400, "validation-failed", []string{"/phone", "/termsVersion"}},
+		{"unknown registration", "POST", "/v1/registrations/aaaaaaaaaaaaaaaaaaaaaaaaaa/confirm", `{"code":"123456"}`, "", 404, "registration-not-found", nil},
+		{"malformed code", "POST", "/v1/registrations/aaaaaaaaaaaaaaaaaaaaaaaaaa/confirm", `{"code":"` + canary + `"}`, "", 400, "validation-failed", []string{"/code"}},
+		{"bad password", "POST", "/v1/registrations/aaaaaaaaaaaaaaaaaaaaaaaaaa/password", `{"password":` + `12345678` + `}`, "", 400, "validation-failed", []string{"/password"}},
+		{"unknown route", "GET", "/v1/nothing-here", "", "", 404, "route-not-found", nil},
+		{"wrong method", "GET", "/v1/registrations", "", "", 405, "method-not-allowed", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := s.items(t)
+			req := event(t, tt.method, tt.path, tt.body)
+			if tt.contentType != "" {
+				req.Headers["content-type"] = tt.contentType
+			}
+			res, body := s.do(t, req)
+			if res.StatusCode != tt.status || res.Headers["content-type"] != "application/problem+json" {
+				t.Fatalf("%s %s = %d %q %s, want %d problem+json", tt.method, tt.path, res.StatusCode, res.Headers["content-type"], res.Body, tt.status)
+			}
+			if body["type"] != httpapi.ProblemBase+tt.typ || body["status"] != float64(tt.status) || body["title"] == "" {
+				t.Errorf("problem = %s, want type %s", res.Body, tt.typ)
+			}
+			var pointers []string
+			errs, _ := body["errors"].([]any)
+			for _, e := range errs {
+				pointers = append(pointers, e.(map[string]any)["pointer"].(string))
+			}
+			if strings.Join(pointers, ",") != strings.Join(tt.pointers, ",") {
+				t.Errorf("problem pointers = %v, want %v", pointers, tt.pointers)
+			}
+			if strings.Contains(res.Body, canary) || strings.Contains(s.logs.String(), canary) {
+				t.Errorf("the input value was echoed in the response or logs")
+			}
+			if after := s.items(t); after != before {
+				t.Errorf("bad request changed the table (%d items, was %d)", after, before)
+			}
+		})
+	}
+	if res, _ := s.do(t, event(t, "GET", "/v1/registrations", "")); res.Headers["allow"] != "POST" {
+		t.Errorf("405 Allow = %q, want POST", res.Headers["allow"])
+	}
+}
+
+func TestBase64Body(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	req := event(t, "POST", "/v1/registrations", base64.StdEncoding.EncodeToString(
+		[]byte(`{"surname":"Petrova","givenName":"Olga","email":"olga@example.org","termsVersion":"1"}`)))
+	req.IsBase64Encoded = true
+	if res, _ := s.do(t, req); res.StatusCode != http.StatusCreated {
+		t.Fatalf("base64 body = %d %s, want 201", res.StatusCode, res.Body)
+	}
+}
+
+func TestRateLimitedHasRetryAfter(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	res, body := s.do(t, event(t, "POST", "/v1/registrations",
+		`{"surname":"Иванова","givenName":"Анна","phone":"+79123456789","termsVersion":"1"}`))
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("start = %d %s", res.StatusCode, res.Body)
+	}
+	res, body = s.do(t, event(t, "POST", "/v1/registrations/"+body["registrationId"].(string)+"/resend", ""))
+	if res.StatusCode != http.StatusTooManyRequests || body["type"] != httpapi.ProblemBase+"resend-too-soon" {
+		t.Fatalf("immediate resend = %d %s, want 429 resend-too-soon", res.StatusCode, res.Body)
+	}
+	if ra := res.Headers["retry-after"]; ra != "60" && ra != "59" {
+		t.Errorf("Retry-After = %q, want about 60", ra)
+	}
+}
