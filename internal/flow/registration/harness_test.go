@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,11 +97,12 @@ type env struct {
 	store *dynamo.Store
 	db    *dynamodb.Client
 	table string
+	calls atomic.Int64 // DynamoDB operations made through store
 }
 
 // newEnv builds the flow over a fresh table on DynamoDB Local with the
 // SPEC defaults, cheap argon2 parameters, and limits changed by tune.
-func newEnv(t *testing.T, tune ...func(*config.Registration)) *env {
+func newEnv(t testing.TB, tune ...func(*config.Registration)) *env {
 	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	limits := config.Defaults().Registration
@@ -108,7 +110,7 @@ func newEnv(t *testing.T, tune ...func(*config.Registration)) *env {
 		f(&limits)
 	}
 	e := &env{sent: &recorder{}, clock: &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, db: db, table: table}
-	e.store = dynamo.New(db, table)
+	e.store = dynamo.New(dynamodb.New(db.Options(), dynamo.CountCalls(&e.calls)), table)
 	e.flow = registration.New(registration.Deps{
 		Store:    e.store,
 		Sender:   e.sent,
