@@ -3,6 +3,7 @@ package registration_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/portalid/portalid/internal/flow/registration"
 )
@@ -13,12 +14,14 @@ import (
 func BenchmarkRegistration(b *testing.B) {
 	e := newEnv(b)
 	steps := []string{"start", "resend", "confirm", "password"}
-	calls := map[string]int64{}
+	calls, nanos := map[string]int64{}, map[string]int64{}
 	measure := func(step string, fn func() error) {
 		before := e.calls.Load()
+		t0 := time.Now()
 		if err := fn(); err != nil {
 			b.Fatalf("%s: %v", step, err)
 		}
+		nanos[step] += time.Since(t0).Nanoseconds()
 		calls[step] += e.calls.Load() - before
 	}
 	n := 0
@@ -48,5 +51,6 @@ func BenchmarkRegistration(b *testing.B) {
 	}
 	for _, s := range steps {
 		b.ReportMetric(float64(calls[s])/float64(n), s+"-ddb-calls/op")
+		b.ReportMetric(float64(nanos[s])/float64(n)/1e6, s+"-ms/op")
 	}
 }
