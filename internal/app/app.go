@@ -21,6 +21,7 @@ import (
 	"github.com/portalid/portalid/internal/dynamo"
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/httpapi"
+	"github.com/portalid/portalid/internal/idempotency"
 	"github.com/portalid/portalid/internal/notify"
 	"github.com/portalid/portalid/internal/secret"
 )
@@ -48,8 +49,9 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	if cfg.MailOutbox != "" {
 		mail = notify.NewOutbox(cfg.MailOutbox)
 	}
+	store := dynamo.New(db, cfg.TableName)
 	flow := registration.New(registration.Deps{
-		Store:  dynamo.New(db, cfg.TableName),
+		Store:  store,
 		Sender: notify.NewCourier(notify.NewSMS(sns.NewFromConfig(awsCfg, opts.SNS...), cfg.SMSSenderID), mail),
 		Index:  secret.NewHasher(keys.Index),
 		Codes:  secret.NewHasher(keys.Code),
@@ -62,7 +64,11 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 		Now:      time.Now,
 		Rand:     rand.Reader,
 	})
-	return httpapi.New(httpapi.Services{Registration: flow, Logger: opts.Logger}), nil
+	return httpapi.New(httpapi.Services{
+		Registration: flow,
+		Idempotency:  &idempotency.Keeper{Store: store, TTL: idempotency.DefaultTTL, Now: time.Now},
+		Logger:       opts.Logger,
+	}), nil
 }
 
 // keySource reads the master key from Secrets Manager in AWS, or from the

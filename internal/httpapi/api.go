@@ -14,6 +14,7 @@ import (
 
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/registration"
+	"github.com/portalid/portalid/internal/idempotency"
 )
 
 // Services are the flows the API serves. A Lambda function sets only the
@@ -21,23 +22,34 @@ import (
 // Gateway would never send it there.
 type Services struct {
 	Registration *registration.Flow
-	Logger       *slog.Logger
+	// Idempotency keeps the answers of create requests that carry an
+	// Idempotency-Key; nil turns the header off.
+	Idempotency *idempotency.Keeper
+	Logger      *slog.Logger
 }
 
 // API serves the routes of the table. The same value serves Lambda, the
 // local server of make run and the tests.
 type API struct {
 	handlers map[string]handler
+	idem     *idempotency.Keeper
 	log      *slog.Logger
 }
 
 // handler answers one route; it returns the response or an error that
-// serve maps to problem+json.
+// Handle maps to problem+json.
 type handler func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// idempotent lists the routes that create things and so honour an
+// Idempotency-Key (SPEC §3).
+var idempotent = map[string]bool{
+	"POST /v1/registrations":               true,
+	"POST /v1/registrations/{id}/password": true,
+}
 
 // New builds the API over the services.
 func New(s Services) *API {
-	a := &API{handlers: map[string]handler{}, log: s.Logger}
+	a := &API{handlers: map[string]handler{}, idem: s.Idempotency, log: s.Logger}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -53,32 +65,57 @@ func New(s Services) *API {
 }
 
 // Handle serves one API Gateway (HTTP API, payload 2.0) request. It always
-// returns a nil error: every failure becomes a problem+json response.
+// returns a nil error: every failure becomes a problem+json response. It
+// logs once per request: route, status, fault and duration.
 func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	start := time.Now()
 	h, ok := a.handlers[req.RouteKey]
 	if !ok {
 		h = notFound
 	}
-	res, err := h(ctx, req)
-	attrs := []slog.Attr{slog.String("route", req.RouteKey)}
-	if err != nil {
-		if f, ok := fault.As(err); ok {
-			res = problem(f, req.RequestContext.RequestID)
-			attrs = append(attrs, slog.String("fault", f.Slug), slog.String("kind", f.Kind.String()))
-		} else {
-			res = internalError(req.RequestContext.RequestID)
-			// The error text names operations and ids, never personal data.
-			attrs = append(attrs, slog.String("fault", "internal"), slog.String("error", err.Error()))
+	var attrs []slog.Attr
+	var res events.APIGatewayV2HTTPResponse
+	if key := header(req, "idempotency-key"); key != "" && a.idem != nil && idempotent[req.RouteKey] {
+		stored, err := a.idem.Do(ctx, req.RouteKey+" "+req.RawPath, key, []byte(req.Body), func() idempotency.Response {
+			res, attrs = a.serve(ctx, h, req)
+			return idempotency.Response{Status: res.StatusCode, ContentType: res.Headers["content-type"], Body: res.Body}
+		})
+		switch {
+		case err != nil:
+			res, attrs = a.serve(ctx, func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+				return events.APIGatewayV2HTTPResponse{}, err
+			}, req)
+		case attrs == nil:
+			res = events.APIGatewayV2HTTPResponse{StatusCode: stored.Status, Body: stored.Body, Headers: map[string]string{
+				"content-type": stored.ContentType, "cache-control": "no-store", "idempotent-replayed": "true",
+			}}
+			attrs = []slog.Attr{slog.Bool("replayed", true)}
 		}
+	} else {
+		res, attrs = a.serve(ctx, h, req)
 	}
-	attrs = append(attrs, slog.Int("status", res.StatusCode), slog.Int64("durationMs", time.Since(start).Milliseconds()))
+	attrs = append(attrs, slog.String("route", req.RouteKey), slog.Int("status", res.StatusCode),
+		slog.Int64("durationMs", time.Since(start).Milliseconds()))
 	level := slog.LevelInfo
 	if res.StatusCode >= 500 {
 		level = slog.LevelError
 	}
 	a.log.LogAttrs(ctx, level, "request served", attrs...)
 	return res, nil
+}
+
+// serve runs a handler and turns its error into problem+json, returning
+// the log attributes that describe the outcome.
+func (a *API) serve(ctx context.Context, h handler, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, []slog.Attr) {
+	res, err := h(ctx, req)
+	if err == nil {
+		return res, []slog.Attr{}
+	}
+	if f, ok := fault.As(err); ok {
+		return problem(f, req.RequestContext.RequestID), []slog.Attr{slog.String("fault", f.Slug), slog.String("kind", f.Kind.String())}
+	}
+	// The error text names operations and ids, never personal data.
+	return internalError(req.RequestContext.RequestID), []slog.Attr{slog.String("fault", "internal"), slog.String("error", err.Error())}
 }
 
 // notFound serves the $default route: 405 with Allow when the path exists

@@ -273,3 +273,62 @@ func TestRateLimitedHasRetryAfter(t *testing.T) {
 		t.Errorf("Retry-After = %q, want about 60", ra)
 	}
 }
+
+func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	body := `{"surname":"Иванова","givenName":"Анна","phone":"+79123456780","termsVersion":"1"}`
+	withKey := func(key, body string) events.APIGatewayV2HTTPRequest {
+		req := event(t, "POST", "/v1/registrations", body)
+		req.Headers["idempotency-key"] = key
+		return req
+	}
+	first, _ := s.do(t, withKey("key-1", body))
+	again, _ := s.do(t, withKey("key-1", body))
+	if first.StatusCode != http.StatusCreated || again.StatusCode != first.StatusCode || again.Body != first.Body {
+		t.Fatalf("repeat = %d %s, want the first answer %d %s", again.StatusCode, again.Body, first.StatusCode, first.Body)
+	}
+	if again.Headers["idempotent-replayed"] != "true" {
+		t.Errorf("repeat not marked as replayed")
+	}
+	other, b := s.do(t, withKey("key-1", strings.Replace(body, "Анна", "Ольга", 1)))
+	if other.StatusCode != http.StatusConflict || b["type"] != httpapi.ProblemBase+"idempotency-key-reused" {
+		t.Errorf("same key, other body = %d %s, want 409 idempotency-key-reused", other.StatusCode, other.Body)
+	}
+	entries, err := local.ReadOutbox(s.smsOutbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("%d SMS sent for one request sent twice, want 1", len(entries))
+	}
+
+	// Ten copies at once: one runs, the others wait their turn or replay.
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			res, _ := s.do(t, withKey("key-2", strings.Replace(body, "80", "81", 1)))
+			mu.Lock()
+			statuses[res.StatusCode]++
+			mu.Unlock()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if statuses[http.StatusCreated]+statuses[http.StatusConflict] != 10 || statuses[http.StatusCreated] < 1 {
+		t.Errorf("statuses = %v, want only 201 and 409", statuses)
+	}
+	entries, _ = local.ReadOutbox(s.smsOutbox)
+	if len(entries) != 2 {
+		t.Errorf("%d SMS in all, want 2: ten copies of one request send once", len(entries))
+	}
+	if res, b := s.do(t, withKey(strings.Repeat("k", 300), body)); res.StatusCode != 400 || b["type"] != httpapi.ProblemBase+"idempotency-key-invalid" {
+		t.Errorf("oversized key = %d %s, want 400 idempotency-key-invalid", res.StatusCode, res.Body)
+	}
+}
