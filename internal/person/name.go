@@ -20,8 +20,9 @@ func nameInvalid() error { return fault.New(fault.Invalid, ErrNameInvalid.Slug) 
 // MaxNameLength is the longest name, in characters (runes), of SPEC §2.1.
 const MaxNameLength = 100
 
-// maxNameInput bounds the raw input before trimming and collapsing, so that
-// a huge request body costs nothing to refuse.
+// maxNameInput bounds the raw input in bytes before trimming and collapsing
+// (100 runes of up to 4 bytes, four times over for white space and combining
+// marks), so that a huge request body costs nothing to refuse.
 const maxNameInput = 4 * 4 * MaxNameLength
 
 const redacted = "[redacted]"
