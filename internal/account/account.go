@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/portalid/portalid/internal/event"
 )
 
 // Level is how far the person's identity has been established (SPEC §1).
@@ -42,6 +44,14 @@ type Account struct {
 	TermsVersion    string
 	TermsAcceptedAt time.Time
 	CreatedAt       time.Time
+	// Events is the head of the account's security-event chain.
+	Events event.Head
+	// SessionsNotBefore revokes every session opened before it: sign out
+	// everywhere, a password change or reset, "this was not me".
+	SessionsNotBefore time.Time
+	// ResetRequired blocks sign-in until the password is reset (after the
+	// person marked an event "this was not me").
+	ResetRequired bool
 }
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

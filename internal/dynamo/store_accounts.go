@@ -2,18 +2,80 @@ package dynamo
 
 import (
 	"context"
-
 	"fmt"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/portalid/portalid/internal/account"
+	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
 )
 
-// ErrAccountNotFound is returned when an account or contact is unknown.
+// ErrAccountNotFound is returned when an account is unknown.
 var ErrAccountNotFound = fault.New(fault.NotFound, "account-not-found")
+
+type accountItem struct {
+	PK              string        `dynamodbav:"pk"`
+	SK              string        `dynamodbav:"sk"`
+	Version         int64         `dynamodbav:"ver"`
+	Level           string        `dynamodbav:"level"`
+	Surname         string        `dynamodbav:"surname"`
+	GivenName       string        `dynamodbav:"givenName"`
+	Locale          string        `dynamodbav:"locale,omitempty"`
+	Contacts        []contactItem `dynamodbav:"contacts"`
+	PasswordHash    string        `dynamodbav:"passwordHash"`
+	TermsVersion    string        `dynamodbav:"termsVersion"`
+	TermsAcceptedAt int64         `dynamodbav:"termsAcceptedAt"`
+	CreatedAt       int64         `dynamodbav:"createdAt"`
+	EventSeq        int64         `dynamodbav:"evSeq"`
+	EventHash       []byte        `dynamodbav:"evHash"`
+	NotBefore       int64         `dynamodbav:"sessionsNotBefore,omitempty"`
+	ResetRequired   bool          `dynamodbav:"resetRequired,omitempty"`
+}
+
+type contactItem struct {
+	Kind        string `dynamodbav:"kind"`
+	Address     string `dynamodbav:"address"`
+	Index       string `dynamodbav:"index"`
+	ConfirmedAt int64  `dynamodbav:"confirmedAt"`
+}
+
+func toAccountItem(a account.Account) accountItem {
+	it := accountItem{
+		PK: "ACCOUNT#" + a.ID, SK: skAccount, Version: a.Version, Level: string(a.Level),
+		Surname: a.Surname, GivenName: a.GivenName, Locale: a.Locale,
+		PasswordHash: a.PasswordHash, TermsVersion: a.TermsVersion,
+		TermsAcceptedAt: millis(a.TermsAcceptedAt), CreatedAt: millis(a.CreatedAt),
+		EventSeq: a.Events.Seq, EventHash: a.Events.Hash,
+		NotBefore: millis(a.SessionsNotBefore), ResetRequired: a.ResetRequired,
+	}
+	for _, c := range a.Contacts {
+		it.Contacts = append(it.Contacts, contactItem{Kind: c.Kind, Address: c.Address, Index: c.Index, ConfirmedAt: millis(c.ConfirmedAt)})
+	}
+	return it
+}
+
+func fromAccountItem(av map[string]types.AttributeValue) (account.Account, error) {
+	var it accountItem
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return account.Account{}, fmt.Errorf("decode account: %w", err)
+	}
+	a := account.Account{
+		ID: it.PK[len("ACCOUNT#"):], Version: it.Version, Level: account.Level(it.Level),
+		Surname: it.Surname, GivenName: it.GivenName, Locale: it.Locale,
+		PasswordHash: it.PasswordHash, TermsVersion: it.TermsVersion,
+		TermsAcceptedAt: fromMillis(it.TermsAcceptedAt), CreatedAt: fromMillis(it.CreatedAt),
+		Events:            event.Head{Seq: it.EventSeq, Hash: it.EventHash},
+		SessionsNotBefore: fromMillis(it.NotBefore), ResetRequired: it.ResetRequired,
+	}
+	for _, c := range it.Contacts {
+		a.Contacts = append(a.Contacts, account.Contact{Kind: c.Kind, Address: c.Address, Index: c.Index, ConfirmedAt: fromMillis(c.ConfirmedAt)})
+	}
+	return a, nil
+}
 
 // Account reads an account by id.
 func (s *Store) Account(ctx context.Context, id string) (account.Account, error) {
@@ -24,18 +86,5 @@ func (s *Store) Account(ctx context.Context, id string) (account.Account, error)
 	if res.Item == nil {
 		return account.Account{}, ErrAccountNotFound
 	}
-	var it accountItem
-	if err := attributevalue.UnmarshalMap(res.Item, &it); err != nil {
-		return account.Account{}, fmt.Errorf("decode account: %w", err)
-	}
-	a := account.Account{
-		ID: id, Version: it.Version, Level: account.Level(it.Level),
-		Surname: it.Surname, GivenName: it.GivenName, Locale: it.Locale,
-		PasswordHash: it.PasswordHash, TermsVersion: it.TermsVersion,
-		TermsAcceptedAt: fromMillis(it.TermsAcceptedAt), CreatedAt: fromMillis(it.CreatedAt),
-	}
-	for _, c := range it.Contacts {
-		a.Contacts = append(a.Contacts, account.Contact{Kind: c.Kind, Address: c.Address, Index: c.Index, ConfirmedAt: fromMillis(c.ConfirmedAt)})
-	}
-	return a, nil
+	return fromAccountItem(res.Item)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/contact"
+	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/limit"
 )
@@ -33,10 +35,7 @@ func accountKey(id string) map[string]types.AttributeValue { return key("ACCOUNT
 // contactPK is the uniqueness item of a login contact: PHONE#<index> or
 // EMAIL#<index>, holding the id of the account it belongs to.
 func contactPK(kind contact.Kind, index string) string {
-	if kind == contact.Phone {
-		return "PHONE#" + index
-	}
-	return "EMAIL#" + index
+	return strings.ToUpper(string(kind)) + "#" + index
 }
 
 type registrationItem struct {
@@ -277,41 +276,14 @@ func (s *Store) MarkConfirmed(ctx context.Context, id string, kind contact.Kind,
 	return err
 }
 
-type accountItem struct {
-	PK              string        `dynamodbav:"pk"`
-	SK              string        `dynamodbav:"sk"`
-	Version         int64         `dynamodbav:"ver"`
-	Level           string        `dynamodbav:"level"`
-	Surname         string        `dynamodbav:"surname"`
-	GivenName       string        `dynamodbav:"givenName"`
-	Locale          string        `dynamodbav:"locale,omitempty"`
-	Contacts        []contactItem `dynamodbav:"contacts"`
-	PasswordHash    string        `dynamodbav:"passwordHash"`
-	TermsVersion    string        `dynamodbav:"termsVersion"`
-	TermsAcceptedAt int64         `dynamodbav:"termsAcceptedAt"`
-	CreatedAt       int64         `dynamodbav:"createdAt"`
-}
-
-type contactItem struct {
-	Kind        string `dynamodbav:"kind"`
-	Address     string `dynamodbav:"address"`
-	Index       string `dynamodbav:"index"`
-	ConfirmedAt int64  `dynamodbav:"confirmedAt"`
-}
-
 // CreateAccount implements registration.Store with one TransactWriteItems:
 // the account, one uniqueness item per contact, and the registration.
-func (s *Store) CreateAccount(ctx context.Context, a account.Account, r registration.Registration) error {
-	it := accountItem{
-		PK: "ACCOUNT#" + a.ID, SK: skAccount, Version: a.Version, Level: string(a.Level),
-		Surname: a.Surname, GivenName: a.GivenName, Locale: a.Locale,
-		PasswordHash: a.PasswordHash, TermsVersion: a.TermsVersion,
-		TermsAcceptedAt: millis(a.TermsAcceptedAt), CreatedAt: millis(a.CreatedAt),
+func (s *Store) CreateAccount(ctx context.Context, a account.Account, r registration.Registration, created event.Event) error {
+	put, err := s.putVersioned(toAccountItem(a), 1)
+	if err != nil {
+		return err
 	}
-	for _, c := range a.Contacts {
-		it.Contacts = append(it.Contacts, contactItem{Kind: c.Kind, Address: c.Address, Index: c.Index, ConfirmedAt: millis(c.ConfirmedAt)})
-	}
-	put, err := s.putVersioned(it, 1)
+	ev, err := s.putEvent(created)
 	if err != nil {
 		return err
 	}
@@ -326,7 +298,7 @@ func (s *Store) CreateAccount(ctx context.Context, a account.Account, r registra
 			ConditionExpression: aws.String("attribute_not_exists(pk)"),
 		}})
 	}
-	items = append(items, types.TransactWriteItem{Update: &types.Update{
+	items = append(items, ev, types.TransactWriteItem{Update: &types.Update{
 		TableName:                 aws.String(s.table),
 		Key:                       regKey(r.ID),
 		UpdateExpression:          aws.String("SET accountId = :id, ver = ver + :one"),

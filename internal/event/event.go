@@ -63,17 +63,32 @@ func Seal(head Head, e Event) (Event, Head) {
 	return e, Head{Seq: e.Seq, Hash: e.Hash}
 }
 
-// Verify checks a chain given oldest first, starting from the first event
-// of the account. It returns the sequence number of the first event that
-// does not fit (changed, missing or out of order), or 0 when the chain is
-// intact.
-func Verify(events []Event) (brokenAt int64) {
-	var head Head
-	for _, e := range events {
-		if e.Seq != head.Seq+1 || !equal(e.PrevHash, head.Hash) || !equal(e.Hash, digest(e)) {
-			return head.Seq + 1
+// Verify checks the retained events of an account, oldest first, against
+// the head stored on the account. Events may have been dropped from the
+// old end by retention, so the first retained event's link backwards is
+// taken as given (unless it is the very first event, which links to
+// nothing); every later link, every hash, the numbering and the match
+// with the head are checked. It returns the sequence number where the
+// chain first breaks, or 0 when it is intact.
+func Verify(events []Event, head Head) (brokenAt int64) {
+	if len(events) == 0 {
+		if head.Seq == 0 {
+			return 0
 		}
-		head = Head{Seq: e.Seq, Hash: e.Hash}
+		return 1
+	}
+	prev := Head{Seq: events[0].Seq - 1, Hash: events[0].PrevHash}
+	if prev.Seq == 0 && len(prev.Hash) != 0 {
+		return 1
+	}
+	for _, e := range events {
+		if e.Seq != prev.Seq+1 || !equal(e.PrevHash, prev.Hash) || !equal(e.Hash, digest(e)) {
+			return prev.Seq + 1
+		}
+		prev = Head{Seq: e.Seq, Hash: e.Hash}
+	}
+	if prev.Seq != head.Seq || !equal(prev.Hash, head.Hash) {
+		return prev.Seq + 1
 	}
 	return 0
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-func chain(n int) []Event {
+func chain(n int) ([]Event, Head) {
 	var head Head
 	var out []Event
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -17,7 +17,7 @@ func chain(n int) []Event {
 		head = h
 		out = append(out, e)
 	}
-	return out
+	return out, head
 }
 
 func TestVerify(t *testing.T) {
@@ -28,11 +28,16 @@ func TestVerify(t *testing.T) {
 		want   int64
 	}{
 		{"intact", func(es []Event) []Event { return es }, 0},
-		{"empty", func([]Event) []Event { return nil }, 0},
+		{"all removed", func([]Event) []Event { return nil }, 1},
+		{"newest removed", func(es []Event) []Event { return es[:4] }, 5},
+		{"oldest dropped by retention", func(es []Event) []Event { return es[2:] }, 0},
 		{"kind changed", func(es []Event) []Event { es[2].Kind = Logout; return es }, 3},
 		{"time changed", func(es []Event) []Event { es[1].At = es[1].At.Add(time.Second); return es }, 2},
 		{"detail changed", func(es []Event) []Event { es[3].Details = map[string]string{"sessionId": "x", "b": "2"}; return es }, 4},
-		{"detail added", func(es []Event) []Event { es[0].Details = map[string]string{"sessionId": "s", "b": "2", "c": ""}; return es }, 1},
+		{"detail added", func(es []Event) []Event {
+			es[0].Details = map[string]string{"sessionId": "s", "b": "2", "c": ""}
+			return es
+		}, 1},
 		{"event removed", func(es []Event) []Event { return append(es[:2], es[3:]...) }, 3},
 		{"events swapped", func(es []Event) []Event { es[1], es[2] = es[2], es[1]; return es }, 2},
 		{"rehashed after a change", func(es []Event) []Event {
@@ -40,15 +45,23 @@ func TestVerify(t *testing.T) {
 			es[2].Hash = digest(es[2])
 			return es
 		}, 4},
-		{"first event missing", func(es []Event) []Event { return es[1:] }, 1},
+		{"first event re-linked", func(es []Event) []Event { es[0].PrevHash = []byte{1}; return es }, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := Verify(tt.change(chain(5))); got != tt.want {
+			es, head := chain(5)
+			if got := Verify(tt.change(es), head); got != tt.want {
 				t.Errorf("Verify() = %d, want %d", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestVerifyEmptyAccount(t *testing.T) {
+	t.Parallel()
+	if got := Verify(nil, Head{}); got != 0 {
+		t.Errorf("Verify(nil, zero head) = %d, want 0", got)
 	}
 }
 

@@ -107,7 +107,10 @@ func (h registrationRoutes) password(ctx context.Context, req events.APIGatewayV
 	if err := decode(req, &body, false); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	c, err := h.flow.SetPassword(ctx, registration.PasswordInput{ID: req.PathParameters["id"], Password: body.Password})
+	c, err := h.flow.SetPassword(ctx, registration.PasswordInput{
+		ID: req.PathParameters["id"], Password: body.Password,
+		ClientIP: req.RequestContext.HTTP.SourceIP, UserAgent: req.RequestContext.HTTP.UserAgent,
+	})
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}

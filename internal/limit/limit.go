@@ -5,6 +5,7 @@
 package limit
 
 import (
+	"net/netip"
 	"slices"
 	"time"
 )
@@ -45,4 +46,20 @@ func (w Window) Expires(l Log) time.Time {
 		}
 	}
 	return last.Add(w.Period)
+}
+
+// AddressBucket is the unit a per-client-address limit counts: the
+// address for IPv4, the /64 network for IPv6 (one subscriber's usual
+// allocation), "unknown" for anything unparsable.
+func AddressBucket(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return "unknown"
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }

@@ -59,3 +59,20 @@ func TestWindowExpires(t *testing.T) {
 		t.Errorf("Expires() = %v, want %v", got, want)
 	}
 }
+
+func TestAddressBucket(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2::7", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"},
+		{"", "unknown"},
+		{"not-an-ip", "unknown"},
+	}
+	for _, tt := range tests {
+		if got := AddressBucket(tt.in); got != tt.want {
+			t.Errorf("AddressBucket(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -139,13 +139,15 @@ func (e *env) items(t testing.TB) int32 {
 	return res.Count
 }
 
-// countPrefix counts items whose pk starts with prefix.
-func (e *env) countPrefix(t testing.TB, prefix string) int {
+// countItems counts items whose pk starts with prefix and whose sk is sk.
+func (e *env) countItems(t testing.TB, prefix, sk string) int {
 	t.Helper()
 	res, err := e.db.Scan(context.Background(), &dynamodb.ScanInput{
 		TableName: aws.String(e.table), ConsistentRead: aws.Bool(true),
-		FilterExpression:          aws.String("begins_with(pk, :p)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: prefix}},
+		FilterExpression: aws.String("begins_with(pk, :p) AND sk = :sk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":p": &types.AttributeValueMemberS{Value: prefix}, ":sk": &types.AttributeValueMemberS{Value: sk},
+		},
 	})
 	if err != nil {
 		t.Fatalf("Scan() error = %v", err)

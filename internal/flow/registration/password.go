@@ -8,13 +8,16 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/contact"
+	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
 )
 
 // PasswordInput sets the password that completes a registration.
 type PasswordInput struct {
-	ID       string
-	Password string
+	ID        string
+	Password  string
+	ClientIP  string
+	UserAgent string
 }
 
 // Created is the account a completed registration made.
@@ -65,8 +68,13 @@ func (f *Flow) SetPassword(ctx context.Context, in PasswordInput) (Created, erro
 		TermsVersion: r.TermsVersion, TermsAcceptedAt: r.TermsAcceptedAt,
 		CreatedAt: now,
 	}
+	var created event.Event
+	created, a.Events = event.Seal(event.Head{}, event.Event{
+		AccountID: a.ID, Kind: event.AccountCreated, At: now, IP: in.ClientIP, UserAgent: in.UserAgent,
+		Details: map[string]string{"level": string(a.Level)},
+	})
 	for race := 0; race < maxRaces; race++ {
-		err = f.Store.CreateAccount(ctx, a, r)
+		err = f.Store.CreateAccount(ctx, a, r, created)
 		if !errors.Is(err, ErrChanged) {
 			break
 		}

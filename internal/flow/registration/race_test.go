@@ -70,10 +70,10 @@ func TestConcurrentRegistrationsOfOnePhone(t *testing.T) {
 	if created.Load() != 1 || taken.Load() != 4 {
 		t.Errorf("accounts created = %d, contact-taken = %d; want 1 and 4", created.Load(), taken.Load())
 	}
-	if n := e.countPrefix(t, "ACCOUNT#"); n != 1 {
+	if n := e.countItems(t, "ACCOUNT#", "ACCOUNT"); n != 1 {
 		t.Errorf("table holds %d accounts, want 1", n)
 	}
-	if n := e.countPrefix(t, "PHONE#"); n != 1 {
+	if n := e.countItems(t, "PHONE#", "CONTACT"); n != 1 {
 		t.Errorf("table holds %d phone claims, want 1", n)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/contact"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/limit"
 )
 
 // ResendInput asks for a new code on one channel of a registration. Kind
@@ -29,7 +30,7 @@ func (f *Flow) Resend(ctx context.Context, in ResendInput) (Status, error) {
 	if in.Kind != "" && kind != contact.Phone && kind != contact.Email {
 		return Status{}, fault.InvalidFields(fault.Field{Pointer: "/contact", Reason: "contact-kind-invalid"})
 	}
-	ipKey := "send#ip#" + f.Index.Index(purposeIP, ipBucket(in.ClientIP))
+	ipKey := "send#ip#" + f.Index.Index(purposeIP, limit.AddressBucket(in.ClientIP))
 	for race := 0; race < maxRaces; race++ {
 		if err := backoff(ctx, race); err != nil {
 			return Status{}, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"regexp"
 	"time"
 
@@ -70,7 +69,7 @@ func (f *Flow) parseStart(in StartInput) (start, error) {
 	}
 	s.termsVersion = in.TermsVersion
 	s.locale = in.Locale
-	s.ipKey = "send#ip#" + f.Index.Index(purposeIP, ipBucket(in.ClientIP))
+	s.ipKey = "send#ip#" + f.Index.Index(purposeIP, limit.AddressBucket(in.ClientIP))
 	return s, fs.Err()
 }
 
@@ -209,21 +208,6 @@ func (f *Flow) issue(ch *Channel, regID string, kind contact.Kind, now time.Time
 }
 
 func sendKey(k ContactKey) string { return "send#" + string(k.Kind) + "#" + k.Index }
-
-// ipBucket is the unit a per-address limit counts: the address for IPv4,
-// the /64 network for IPv6 (one subscriber's usual allocation).
-func ipBucket(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return "unknown"
-	}
-	a = a.Unmap()
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
-}
 
 // slugOf returns the fault slug of a validation error, for a field error.
 func slugOf(err error) string {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/contact"
+	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/limit"
 )
 
@@ -43,9 +44,10 @@ type Store interface {
 	// MarkConfirmed marks the channel confirmed, on the condition that its
 	// code hash is still codeHash and it is not confirmed; else ErrChanged.
 	MarkConfirmed(ctx context.Context, id string, kind contact.Kind, codeHash []byte, at time.Time) error
-	// CreateAccount writes the account, claims its contacts and completes
-	// the registration (at version r.Version) in one transaction.
+	// CreateAccount writes the account with its first security event,
+	// claims its contacts and completes the registration in one
+	// transaction.
 	// ErrContactTaken when a contact belongs to another account by now,
 	// ErrChanged when the registration moved on.
-	CreateAccount(ctx context.Context, a account.Account, r Registration) error
+	CreateAccount(ctx context.Context, a account.Account, r Registration, created event.Event) error
 }

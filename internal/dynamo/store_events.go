@@ -1,0 +1,94 @@
+package dynamo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/portalid/portalid/internal/event"
+)
+
+// EventRetention is how long security events are kept (SPEC §2.2: one
+// year); TTL removes them after that.
+const EventRetention = 366 * 24 * time.Hour
+
+type eventItem struct {
+	PK        string            `dynamodbav:"pk"`
+	SK        string            `dynamodbav:"sk"`
+	Seq       int64             `dynamodbav:"seq"`
+	Kind      string            `dynamodbav:"kind"`
+	At        int64             `dynamodbav:"at"`
+	IP        string            `dynamodbav:"ip,omitempty"`
+	UserAgent string            `dynamodbav:"userAgent,omitempty"`
+	Details   map[string]string `dynamodbav:"details,omitempty"`
+	PrevHash  []byte            `dynamodbav:"prevHash"`
+	Hash      []byte            `dynamodbav:"hash"`
+	TTL       int64             `dynamodbav:"ttl"`
+}
+
+// eventSK orders an account's events by sequence number.
+func eventSK(seq int64) string { return fmt.Sprintf("EVENT#%012d", seq) }
+
+func (s *Store) putEvent(e event.Event) (types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(eventItem{
+		PK: "ACCOUNT#" + e.AccountID, SK: eventSK(e.Seq), Seq: e.Seq, Kind: string(e.Kind),
+		At: millis(e.At), IP: e.IP, UserAgent: e.UserAgent, Details: e.Details,
+		PrevHash: e.PrevHash, Hash: e.Hash, TTL: ttl(e.At.Add(EventRetention)),
+	})
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("encode event: %w", err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}}, nil
+}
+
+func fromEventItem(av map[string]types.AttributeValue, accountID string) (event.Event, error) {
+	var it eventItem
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return event.Event{}, fmt.Errorf("decode event: %w", err)
+	}
+	return event.Event{
+		AccountID: accountID, Seq: it.Seq, Kind: event.Kind(it.Kind), At: fromMillis(it.At),
+		IP: it.IP, UserAgent: it.UserAgent, Details: it.Details, PrevHash: it.PrevHash, Hash: it.Hash,
+	}, nil
+}
+
+// appendEvents adds to a transaction the events and the move of the
+// account's chain head, on the condition that the head is still where
+// the events were sealed after. set and vals add further changes to the
+// account item in the same update (one item, one operation).
+func (s *Store) appendEvents(accountID string, head event.Head, events []event.Event, set string, vals map[string]types.AttributeValue) ([]types.TransactWriteItem, error) {
+	if len(events) == 0 {
+		return nil, fmt.Errorf("append events: none given")
+	}
+	last := events[len(events)-1]
+	values := map[string]types.AttributeValue{
+		":seq": num(last.Seq), ":hash": &types.AttributeValueMemberB{Value: last.Hash}, ":prev": num(head.Seq),
+	}
+	for k, v := range vals {
+		values[k] = v
+	}
+	update := "SET evSeq = :seq, evHash = :hash"
+	if set != "" {
+		update += ", " + set
+	}
+	items := []types.TransactWriteItem{{Update: &types.Update{
+		TableName:                 aws.String(s.table),
+		Key:                       accountKey(accountID),
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND evSeq = :prev"),
+		ExpressionAttributeValues: values,
+	}}}
+	for _, e := range events {
+		put, err := s.putEvent(e)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, put)
+	}
+	return items, nil
+}
