@@ -1,0 +1,264 @@
+// Command local runs the local stack, on 127.0.0.1 only.
+//
+//	go run ./infra/local exec -- CMD ARGS...
+//		runs CMD with DynamoDB Local (in memory) started and
+//		AWS_ENDPOINT_URL_DYNAMODB, dummy credentials and AWS_REGION set;
+//		exits with CMD's exit code (make test: exec -- go test -race ./...).
+//	go run ./infra/local run [-port 8080]
+//		runs the whole system for a person: DynamoDB Local with its data
+//		in .local/dynamodb, the fake SNS writing .local/sms-outbox.jsonl,
+//		and the API on http://127.0.0.1:8080 (or $PORT) until Ctrl-C.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/portalid/portalid/internal/app"
+	"github.com/portalid/portalid/internal/config"
+	"github.com/portalid/portalid/internal/dynamo"
+	"github.com/portalid/portalid/internal/httpapi"
+	"github.com/portalid/portalid/internal/local"
+)
+
+// TableName is the table of the local system.
+const TableName = "portalid-local"
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	switch os.Args[1] {
+	case "exec":
+		os.Exit(execCommand(os.Args[2:]))
+	case "run":
+		os.Exit(run(os.Args[2:]))
+	default:
+		usage()
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: go run ./infra/local exec -- CMD [ARGS...]\n       go run ./infra/local run [-port N]")
+	os.Exit(2)
+}
+
+// execCommand runs args with DynamoDB Local and returns its exit code.
+func execCommand(args []string) int {
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		usage()
+	}
+	// The child gets Ctrl-C from the terminal itself; we wait for it and
+	// then stop the emulator, so we must not die of the signal first.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+
+	ctx := context.Background()
+	if err := local.Install(ctx, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "local:", err)
+		return 1
+	}
+	ddb, err := local.StartDynamoDB(ctx, local.DynamoOptions{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "local:", err)
+		return 1
+	}
+	defer func() {
+		if err := ddb.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "local:", err)
+		}
+	}()
+
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = local.MergeEnv(os.Environ(), local.Env(ddb.Endpoint(), "")...)
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "local:", err)
+		return 1
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case sig := <-sigs:
+			if sig == syscall.SIGTERM {
+				_ = cmd.Process.Signal(sig)
+			}
+		case err := <-done:
+			return exitCode(err)
+		}
+	}
+}
+
+func exitCode(err error) int {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal())
+		}
+		return exit.ExitCode()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "local:", err)
+		return 1
+	}
+	return 0
+}
+
+// run serves the whole system until SIGINT or SIGTERM.
+func run(args []string) int {
+	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	port := fs.Int("port", envInt("PORT", 8080), "API port on 127.0.0.1 (env PORT)")
+	_ = fs.Parse(args)
+
+	log := local.NewLogger(os.Stderr, slog.LevelInfo)
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, log, *port); err != nil {
+		log.Error("local system failed", "error", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
+	root, err := local.RepoRoot()
+	if err != nil {
+		return err
+	}
+	if err := local.Install(ctx, os.Stderr); err != nil {
+		return err
+	}
+	state := filepath.Join(root, ".local")
+	keys := filepath.Join(state, "keys")
+	smsOutbox := filepath.Join(state, "sms-outbox.jsonl")
+	mailOutbox := filepath.Join(state, "mail-outbox.jsonl")
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		return err
+	}
+	created, err := local.EnsureKeyFile(keys)
+	if err != nil {
+		return err
+	}
+	if created {
+		log.Info("local master key created", "path", keys)
+	}
+
+	ddbLog, err := os.OpenFile(filepath.Join(state, "dynamodb.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer ddbLog.Close()
+	began := time.Now()
+	ddb, err := local.StartDynamoDB(ctx, local.DynamoOptions{DBPath: filepath.Join(state, "dynamodb"), Output: ddbLog})
+	if err != nil {
+		return err
+	}
+	defer stopAll(log, "dynamodb local", ddb.Stop)
+	log.Info("dynamodb local started", "endpoint", ddb.Endpoint(), "durationMs", time.Since(began).Milliseconds())
+
+	sns, err := local.Serve(local.NewSNS(smsOutbox), 0)
+	if err != nil {
+		return err
+	}
+	defer stopAll(log, "fake sns", func() error { return shutdown(sns) })
+
+	// The app reads its endpoints and settings from the environment, as
+	// in Lambda.
+	env := append(local.Env(ddb.Endpoint(), sns.URL()),
+		"TABLE_NAME="+TableName,
+		"LOCAL_KEYS_FILE="+keys,
+		"MAIL_OUTBOX="+mailOutbox,
+	)
+	if err := local.SetEnv(env...); err != nil {
+		return err
+	}
+
+	awsCfg, err := local.AWSConfig(ctx)
+	if err != nil {
+		return err
+	}
+	if err := dynamo.CreateTable(ctx, local.NewDynamoDBClient(awsCfg), TableName); err != nil {
+		return err
+	}
+	cfg, err := config.Load(os.LookupEnv)
+	if err != nil {
+		return fmt.Errorf("load config: %w", err)
+	}
+	api, err := app.New(ctx, cfg, awsCfg, app.Options{
+		DynamoDB: []func(*dynamodb.Options){local.DynamoDBOptions},
+		Logger:   log,
+	})
+	if err != nil {
+		return fmt.Errorf("build api: %w", err)
+	}
+	gw := local.NewGateway(api.Handle, httpapi.Match)
+	gw.Log = log
+	srv, err := local.Serve(gw, port)
+	if err != nil {
+		return err
+	}
+	defer stopAll(log, "api", func() error { return shutdown(srv) })
+
+	log.Info("local system ready", "api", srv.URL(), "dynamodb", ddb.Endpoint(), "sns", sns.URL(),
+		"table", TableName, "smsOutbox", smsOutbox, "mailOutbox", mailOutbox)
+	banner(os.Stdout, srv.URL(), ddb.Endpoint(), smsOutbox, mailOutbox)
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+		return nil
+	case err := <-srv.Err():
+		return fmt.Errorf("api server: %w", err)
+	case err := <-sns.Err():
+		return fmt.Errorf("fake sns: %w", err)
+	case <-ddb.Done():
+		return errors.New("dynamodb local exited unexpectedly (see .local/dynamodb.log)")
+	}
+}
+
+func banner(w io.Writer, api, ddb, sms, mail string) {
+	fmt.Fprintf(w, "\nportalid is running\n  API           %s\n  DynamoDB      %s (table %s)\n  SMS outbox    %s\n  mail outbox   %s\nCtrl-C stops everything.\n\n",
+		api, ddb, TableName, sms, mail)
+}
+
+func shutdown(s *local.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.Shutdown(ctx)
+}
+
+func stopAll(log *slog.Logger, what string, stop func() error) {
+	if err := stop(); err != nil {
+		log.Error("stop failed", "component", what, "error", err)
+		return
+	}
+	log.Info("stopped", "component", what)
+}
+
+func envInt(name string, def int) int {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
