@@ -127,3 +127,16 @@ func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeV
 	}
 	return out, nil
 }
+
+func isCondition(err error) bool { return errors.Is(err, errConditionFailed) }
+
+// transact writes items in one transaction; a failed condition or a lost
+// race becomes the caller's conflict error, for its flow to re-read and
+// retry.
+func (s *Store) transact(ctx context.Context, op string, items []types.TransactWriteItem, conflict error) error {
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if _, _, ok := cancelled(err); ok {
+		return fmt.Errorf("%s: %w", op, conflict)
+	}
+	return translate(op, err)
+}

@@ -1,14 +1,17 @@
 package dynamo
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/flow/settings"
 )
 
 // EventRetention is how long security events are kept (SPEC §2.2: one
@@ -91,4 +94,67 @@ func (s *Store) appendEvents(accountID string, head event.Head, events []event.E
 		items = append(items, put)
 	}
 	return items, nil
+}
+
+// Events implements settings.Store with one Query, newest first.
+func (s *Store) Events(ctx context.Context, accountID string, before int64, limit int) ([]event.Event, error) {
+	cond := "pk = :pk AND begins_with(sk, :ev)"
+	vals := map[string]types.AttributeValue{":pk": str("ACCOUNT#" + accountID), ":ev": str("EVENT#")}
+	if before > 0 {
+		cond = "pk = :pk AND sk BETWEEN :ev AND :before"
+		vals[":before"] = str(eventSK(before - 1))
+	}
+	res, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(s.table), KeyConditionExpression: aws.String(cond),
+		ExpressionAttributeValues: vals, ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(limit)),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return nil, translate("list events", err)
+	}
+	out := make([]event.Event, 0, len(res.Items))
+	for _, av := range res.Items {
+		e, err := fromEventItem(av, accountID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// AllEvents implements settings.Store: every retained event, oldest
+// first, page by page.
+func (s *Store) AllEvents(ctx context.Context, accountID string) ([]event.Event, error) {
+	var out []event.Event
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName: aws.String(s.table), KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :ev)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("ACCOUNT#" + accountID), ":ev": str("EVENT#")},
+		ConsistentRead:            aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, translate("read events", err)
+		}
+		for _, av := range page.Items {
+			e, err := fromEventItem(av, accountID)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// RequireReset implements settings.Store: one update of the account with
+// the events, in one transaction.
+func (s *Store) RequireReset(ctx context.Context, notBefore time.Time, ev event.Append) error {
+	items, err := s.appendEvents(ev.AccountID, ev.Head, ev.Events, "sessionsNotBefore = :nb, resetRequired = :true",
+		map[string]types.AttributeValue{":nb": num(millis(notBefore)), ":true": &types.AttributeValueMemberBOOL{Value: true}})
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, "require password reset", items, settings.ErrChanged)
 }

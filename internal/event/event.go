@@ -128,3 +128,37 @@ func digest(e Event) []byte {
 }
 
 func equal(a, b []byte) bool { return slices.Equal(a, b) }
+
+// Append is a batch of sealed events for one account, to be written in
+// the same transaction as the change they record, on the condition that
+// the account's chain still ends at Head.
+type Append struct {
+	AccountID string
+	Head      Head
+	Events    []Event
+}
+
+// Origin is where a request came from, recorded with its events.
+type Origin struct {
+	IP        string
+	UserAgent string
+}
+
+// Chain seals one event of each kind after head, all at the same time
+// and from the same origin, with the same details.
+func Chain(accountID string, head Head, at time.Time, o Origin, details map[string]string, kinds ...Kind) Append {
+	ap := Append{AccountID: accountID, Head: head}
+	for _, k := range kinds {
+		var e Event
+		e, head = Seal(head, Event{AccountID: accountID, Kind: k, At: at, IP: o.IP, UserAgent: truncate(o.UserAgent, 256), Details: details})
+		ap.Events = append(ap.Events, e)
+	}
+	return ap
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
