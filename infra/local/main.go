@@ -28,10 +28,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/portalid/portalid/internal/app"
+	"github.com/portalid/portalid/internal/cipher"
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/dynamo"
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/local"
+	"github.com/portalid/portalid/internal/token"
 )
 
 // TableName is the table of the local system.
@@ -154,12 +156,14 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	if err := os.MkdirAll(state, 0o700); err != nil {
 		return err
 	}
-	created, err := local.EnsureKeyFile(keys)
-	if err != nil {
+	// Made once and kept: indexes and hashes depend on the master key,
+	// and issued access tokens on the signing key.
+	if err := cipher.GenerateKeyFile(keys); err != nil {
 		return err
 	}
-	if created {
-		log.Info("local master key created", "path", keys)
+	signingKey := filepath.Join(state, "signing-key.pem")
+	if err := token.GenerateKeyFile(signingKey); err != nil {
+		return err
 	}
 
 	ddbLog, err := os.OpenFile(filepath.Join(state, "dynamodb.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
@@ -186,6 +190,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	env := append(local.Env(ddb.Endpoint(), sns.URL()),
 		"TABLE_NAME="+TableName,
 		"LOCAL_KEYS_FILE="+keys,
+		"LOCAL_SIGNING_KEY_FILE="+signingKey,
 		"MAIL_OUTBOX="+mailOutbox,
 	)
 	if err := local.SetEnv(env...); err != nil {

@@ -13,8 +13,8 @@ import (
 // resource of this stack; localOnlyVars are set only by make run and tests.
 // Every config variable without a Parameter must be in one of them.
 var (
-	awsResourceVars = map[string]string{"TABLE_NAME": "AccountsTable", "KEYS_SECRET_ARN": "KeysSecret"}
-	localOnlyVars   = map[string]bool{"LOCAL_KEYS_FILE": true, "MAIL_OUTBOX": true}
+	awsResourceVars = map[string]string{"TABLE_NAME": "AccountsTable", "KEYS_SECRET_ARN": "KeysSecret", "SIGNING_KEY_ID": "SigningKey"}
+	localOnlyVars   = map[string]bool{"LOCAL_KEYS_FILE": true, "MAIL_OUTBOX": true, "LOCAL_SIGNING_KEY_FILE": true}
 	// infraParams are the Parameters that configure the stack, not the Go code.
 	infraParams = map[string]bool{"CorsAllowedOrigins": true, "ThrottleBurst": true, "ThrottleRate": true, "AlarmEmail": true}
 )

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -20,19 +21,27 @@ import (
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/dynamo"
 	"github.com/portalid/portalid/internal/flow/registration"
+	"github.com/portalid/portalid/internal/flow/session"
+	"github.com/portalid/portalid/internal/flow/settings"
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/idempotency"
 	"github.com/portalid/portalid/internal/notify"
 	"github.com/portalid/portalid/internal/secret"
+	"github.com/portalid/portalid/internal/token"
 )
 
-// Options adjust the AWS clients; the local system uses them to talk to
-// the emulators.
+// Options adjust the wiring; the local system and tests use them.
 type Options struct {
+	// Function limits the flows to those of one Lambda function (a
+	// folder stem under functions/); "" wires every flow.
+	Function string
 	DynamoDB []func(*dynamodb.Options)
 	SNS      []func(*sns.Options)
 	Logger   *slog.Logger
 }
+
+// Audience is the "aud" of access tokens: this API.
+const Audience = "portalid-api"
 
 // New builds the HTTP API over the AWS clients made from awsCfg. It fails
 // on broken configuration, naming what is wrong but no secret.
@@ -44,31 +53,58 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	if err != nil {
 		return nil, err
 	}
-	db := dynamodb.NewFromConfig(awsCfg, opts.DynamoDB...)
-	var mail notify.Mailer = notify.NewSES(sesv2.NewFromConfig(awsCfg), cfg.MailFrom)
-	if cfg.MailOutbox != "" {
-		mail = notify.NewOutbox(cfg.MailOutbox)
+	store := dynamo.New(dynamodb.NewFromConfig(awsCfg, opts.DynamoDB...), cfg.TableName)
+	index, codes := secret.NewHasher(keys.Index), secret.NewHasher(keys.Code)
+	argon := secret.Argon2{Time: cfg.Password.Argon2Time, MemoryKiB: cfg.Password.Argon2MemKiB, Threads: cfg.Password.Argon2Threads}
+	wants := func(fn string) bool { return opts.Function == "" || opts.Function == fn }
+	s := httpapi.Services{Logger: opts.Logger}
+
+	if wants("registration") {
+		var mail notify.Mailer = notify.NewSES(sesv2.NewFromConfig(awsCfg), cfg.MailFrom)
+		if cfg.MailOutbox != "" {
+			mail = notify.NewOutbox(cfg.MailOutbox)
+		}
+		s.Registration = registration.New(registration.Deps{
+			Store:    store,
+			Sender:   notify.NewCourier(notify.NewSMS(sns.NewFromConfig(awsCfg, opts.SNS...), cfg.SMSSenderID), mail),
+			Index:    index,
+			Codes:    codes,
+			Argon2:   argon,
+			Policy:   secret.Policy{MinLength: cfg.Password.MinLength, MaxLength: cfg.Password.MaxLength},
+			Limits:   cfg.Registration,
+			LinkBase: cfg.PublicURL,
+			Now:      time.Now,
+			Rand:     rand.Reader,
+		})
+		s.Idempotency = &idempotency.Keeper{Store: store, TTL: idempotency.DefaultTTL, Now: time.Now}
 	}
-	store := dynamo.New(db, cfg.TableName)
-	flow := registration.New(registration.Deps{
-		Store:  store,
-		Sender: notify.NewCourier(notify.NewSMS(sns.NewFromConfig(awsCfg, opts.SNS...), cfg.SMSSenderID), mail),
-		Index:  secret.NewHasher(keys.Index),
-		Codes:  secret.NewHasher(keys.Code),
-		Argon2: secret.Argon2{
-			Time: cfg.Password.Argon2Time, MemoryKiB: cfg.Password.Argon2MemKiB, Threads: cfg.Password.Argon2Threads,
-		},
-		Policy:   secret.Policy{MinLength: cfg.Password.MinLength, MaxLength: cfg.Password.MaxLength},
-		Limits:   cfg.Registration,
-		LinkBase: cfg.PublicURL,
-		Now:      time.Now,
-		Rand:     rand.Reader,
-	})
-	return httpapi.New(httpapi.Services{
-		Registration: flow,
-		Idempotency:  &idempotency.Keeper{Store: store, TTL: idempotency.DefaultTTL, Now: time.Now},
-		Logger:       opts.Logger,
-	}), nil
+	if wants("session") || wants("account") {
+		signer, err := signer(ctx, cfg, awsCfg)
+		if err != nil {
+			return nil, err
+		}
+		if s.JWKS, err = token.JWKS(signer.Public()); err != nil {
+			return nil, err
+		}
+		s.Session, err = session.New(session.Deps{
+			Store:    store,
+			Issuer:   &token.Issuer{Signer: signer, Issuer: cfg.PublicURL, Audience: Audience, TTL: cfg.Session.AccessTokenTTL, Now: time.Now},
+			Verifier: token.NewVerifier(cfg.PublicURL, Audience, time.Now, signer.Public()),
+			Index:    index,
+			Codes:    codes,
+			Argon2:   argon,
+			Limits:   cfg.Session,
+			Now:      time.Now,
+			Rand:     rand.Reader,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if wants("account") {
+		s.Settings = &settings.Flow{Store: store, Now: time.Now}
+	}
+	return httpapi.New(s), nil
 }
 
 // keySource reads the master key from Secrets Manager in AWS, or from the
@@ -78,4 +114,16 @@ func keySource(cfg config.Config, awsCfg aws.Config) cipher.KeySource {
 		return cipher.FileSource{Path: cfg.LocalKeysFile}
 	}
 	return cipher.SecretsManagerSource{Client: secretsmanager.NewFromConfig(awsCfg), SecretID: cfg.KeysSecretARN}
+}
+
+// signer signs access tokens with the KMS key in AWS (the private key
+// never leaves KMS), or with the key file make run generates.
+func signer(ctx context.Context, cfg config.Config, awsCfg aws.Config) (token.Signer, error) {
+	if cfg.LocalSigningKeyFile != "" {
+		return token.LoadKeyFile(cfg.LocalSigningKeyFile)
+	}
+	if cfg.SigningKeyID == "" {
+		return nil, errors.New("SIGNING_KEY_ID is not set")
+	}
+	return token.NewKMSSigner(ctx, kms.NewFromConfig(awsCfg), cfg.SigningKeyID)
 }

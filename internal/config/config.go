@@ -13,17 +13,30 @@ import (
 // Config is the whole configuration of a function or of the local system.
 type Config struct {
 	// Resources and deployment facts.
-	TableName     string // TABLE_NAME
-	Stage         string // STAGE
-	SMSSenderID   string // SMS_SENDER_ID
-	MailFrom      string // MAIL_FROM
-	KeysSecretARN string // KEYS_SECRET_ARN: Secrets Manager secret holding the HMAC master key (AWS)
-	LocalKeysFile string // LOCAL_KEYS_FILE: file holding the master key (make run, tests)
-	MailOutbox    string // MAIL_OUTBOX: local mail outbox file; empty in AWS (SES is used)
-	PublicURL     string // PUBLIC_URL: where the web client lives, for links in mail
+	TableName           string // TABLE_NAME
+	Stage               string // STAGE
+	SMSSenderID         string // SMS_SENDER_ID
+	MailFrom            string // MAIL_FROM
+	KeysSecretARN       string // KEYS_SECRET_ARN: Secrets Manager secret holding the HMAC master key (AWS)
+	LocalKeysFile       string // LOCAL_KEYS_FILE: file holding the master key (make run, tests)
+	MailOutbox          string // MAIL_OUTBOX: local mail outbox file; empty in AWS (SES is used)
+	PublicURL           string // PUBLIC_URL: where the web client lives, for links in mail
+	SigningKeyID        string // SIGNING_KEY_ID: the KMS key that signs access tokens (AWS)
+	LocalSigningKeyFile string // LOCAL_SIGNING_KEY_FILE: PEM key that signs access tokens (make run, tests)
 
 	Registration Registration
 	Password     Password
+	Session      Session
+}
+
+// Session holds the sign-in limits and token lifetimes of SPEC §2.2.
+type Session struct {
+	AccessTokenTTL   time.Duration // ACCESS_TOKEN_TTL
+	RefreshTokenTTL  time.Duration // REFRESH_TOKEN_TTL
+	LoginMaxFailures int           // LOGIN_MAX_FAILURES: failures per identifier within LoginWindow before a lockout
+	LoginWindow      time.Duration // LOGIN_WINDOW
+	LockoutBase      time.Duration // LOCKOUT_BASE: the first lockout; each repeat doubles it
+	LoginIPFailures  int           // LOGIN_IP_FAILURES: failures per client address within LoginWindow
 }
 
 // Registration holds the limits of SPEC §2.1.
@@ -67,6 +80,8 @@ func Vars() []Var {
 		str("KEYS_SECRET_ARN", "", "", func(c *Config) *string { return &c.KeysSecretARN }),
 		str("LOCAL_KEYS_FILE", "", "", func(c *Config) *string { return &c.LocalKeysFile }),
 		str("MAIL_OUTBOX", "", "", func(c *Config) *string { return &c.MailOutbox }),
+		str("SIGNING_KEY_ID", "", "", func(c *Config) *string { return &c.SigningKeyID }),
+		str("LOCAL_SIGNING_KEY_FILE", "", "", func(c *Config) *string { return &c.LocalSigningKeyFile }),
 		str("PUBLIC_URL", "PublicUrl", "http://127.0.0.1:8080", func(c *Config) *string { return &c.PublicURL }),
 
 		dur("SMS_CODE_TTL", "SmsCodeTtl", "300s", func(c *Config) *time.Duration { return &c.Registration.SMSCodeTTL }),
@@ -76,6 +91,13 @@ func Vars() []Var {
 		dur("SEND_WINDOW", "SendWindow", "1h", func(c *Config) *time.Duration { return &c.Registration.SendWindow }),
 		num("CODE_MAX_ATTEMPTS", "CodeMaxAttempts", "5", func(c *Config) *int { return &c.Registration.CodeMaxAttempts }),
 		dur("REGISTRATION_TTL", "RegistrationTtl", "96h", func(c *Config) *time.Duration { return &c.Registration.RegistrationTTL }),
+
+		dur("ACCESS_TOKEN_TTL", "AccessTokenTtl", "15m", func(c *Config) *time.Duration { return &c.Session.AccessTokenTTL }),
+		dur("REFRESH_TOKEN_TTL", "RefreshTokenTtl", "720h", func(c *Config) *time.Duration { return &c.Session.RefreshTokenTTL }),
+		num("LOGIN_MAX_FAILURES", "LoginMaxFailures", "5", func(c *Config) *int { return &c.Session.LoginMaxFailures }),
+		dur("LOGIN_WINDOW", "LoginWindow", "15m", func(c *Config) *time.Duration { return &c.Session.LoginWindow }),
+		dur("LOCKOUT_BASE", "LockoutBase", "15m", func(c *Config) *time.Duration { return &c.Session.LockoutBase }),
+		num("LOGIN_IP_FAILURES", "LoginIpFailures", "20", func(c *Config) *int { return &c.Session.LoginIPFailures }),
 
 		num("PASSWORD_MIN_LENGTH", "PasswordMinLength", "8", func(c *Config) *int { return &c.Password.MinLength }),
 		num("PASSWORD_MAX_LENGTH", "PasswordMaxLength", "128", func(c *Config) *int { return &c.Password.MaxLength }),

@@ -14,6 +14,8 @@ import (
 
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/registration"
+	"github.com/portalid/portalid/internal/flow/session"
+	"github.com/portalid/portalid/internal/flow/settings"
 	"github.com/portalid/portalid/internal/idempotency"
 )
 
@@ -22,6 +24,10 @@ import (
 // Gateway would never send it there.
 type Services struct {
 	Registration *registration.Flow
+	Session      *session.Flow
+	Settings     *settings.Flow
+	// JWKS is the public key set of the access tokens.
+	JWKS []byte
 	// Idempotency keeps the answers of create requests that carry an
 	// Idempotency-Key; nil turns the header off.
 	Idempotency *idempotency.Keeper
@@ -59,6 +65,27 @@ func New(s Services) *API {
 		a.handlers["POST /v1/registrations/{id}/resend"] = reg.resend
 		a.handlers["POST /v1/registrations/{id}/confirm"] = reg.confirm
 		a.handlers["POST /v1/registrations/{id}/password"] = reg.password
+	}
+	if f := s.Session; f != nil {
+		sess := sessionRoutes{flow: f, jwks: s.JWKS}
+		a.handlers["POST /v1/sessions"] = sess.login
+		a.handlers["POST /v1/sessions/refresh"] = sess.refresh
+		a.handlers["DELETE /v1/sessions/current"] = sess.logout
+		a.handlers["DELETE /v1/sessions"] = sess.logoutEverywhere
+		a.handlers["GET /.well-known/jwks.json"] = sess.keys
+		if st := s.Settings; st != nil {
+			acct := accountRoutes{flow: st}
+			a.handlers["GET /v1/me"] = acct.me
+			a.handlers["GET /v1/me/events"] = acct.events
+			a.handlers["GET /v1/me/events/verification"] = acct.verify
+			a.handlers["POST /v1/me/events/{seq}/not-me"] = acct.notMe
+		}
+		// Every route the table marks Auth runs behind the one check.
+		for _, r := range Table() {
+			if h, ok := a.handlers[r.Key]; ok && r.Auth {
+				a.handlers[r.Key] = authenticated(f, h)
+			}
+		}
 	}
 	a.handlers[DefaultRoute] = notFound
 	return a

@@ -27,6 +27,7 @@ import (
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/local"
 	"github.com/portalid/portalid/internal/testenv"
+	"github.com/portalid/portalid/internal/token"
 )
 
 // syncBuffer collects log output from concurrent requests.
@@ -67,9 +68,13 @@ func newSystem(t *testing.T) *system {
 	if err := cipher.GenerateKeyFile(filepath.Join(dir, "keys")); err != nil {
 		t.Fatal(err)
 	}
+	if err := token.GenerateKeyFile(filepath.Join(dir, "signing.pem")); err != nil {
+		t.Fatal(err)
+	}
 	cfg := config.Defaults()
 	cfg.TableName = table
 	cfg.LocalKeysFile = filepath.Join(dir, "keys")
+	cfg.LocalSigningKeyFile = filepath.Join(dir, "signing.pem")
 	cfg.MailOutbox = filepath.Join(dir, "mail.jsonl")
 	cfg.Password.Argon2MemKiB, cfg.Password.Argon2Time = 64, 1
 	ctx := context.Background()

@@ -103,3 +103,8 @@ func locale(req events.APIGatewayV2HTTPRequest) string {
 	}
 	return "ru"
 }
+
+// invalidQuery is the fault for a malformed query parameter.
+func invalidQuery(pointer string) error {
+	return fault.InvalidFields(fault.Field{Pointer: pointer, Reason: "query-invalid"})
+}

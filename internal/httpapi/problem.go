@@ -61,6 +61,18 @@ var titles = map[string]string{
 	"idempotency-key-invalid":         "The Idempotency-Key header must be 1 to 255 printable ASCII characters",
 	"idempotency-key-reused":          "This Idempotency-Key was used for a different request",
 	"idempotency-request-in-progress": "A request with this Idempotency-Key is still being processed",
+	"login-invalid":                   "Sign in with a phone, an e-mail or a SNILS",
+	"login-failed":                    "Wrong login or password",
+	"login-locked":                    "Too many failed sign-ins; try again later",
+	"login-rate-limited":              "Too many failed sign-ins from this address; try again later",
+	"password-reset-required":         "Reset your password before signing in",
+	"refresh-token-invalid":           "The refresh token is not valid; sign in again",
+	"refresh-token-reused":            "This refresh token was already used; every session of it has been ended",
+	"session-invalid":                 "The session has ended; sign in again",
+	"authentication-required":         "Sign in first: send a bearer access token",
+	"token-invalid":                   "The access token is not valid",
+	"token-expired":                   "The access token has expired; refresh it",
+	"event-not-found":                 "No such event",
 	"account-not-found":               "No such account",
 	"storage-unavailable":             "The service is temporarily unavailable",
 	"notification-unavailable":        "The message could not be sent now; try again shortly",
@@ -100,6 +112,9 @@ func render(status int, f *fault.Error, requestID string) events.APIGatewayV2HTT
 	retry := f.RetryAfter
 	if retry <= 0 && f.Kind == fault.Unavailable {
 		retry = 1e9
+	}
+	if f.Kind == fault.Unauthenticated {
+		headers["www-authenticate"] = `Bearer realm="portalid"`
 	}
 	if retry > 0 {
 		headers["retry-after"] = strconv.Itoa(int(math.Ceil(retry.Seconds())))

@@ -7,6 +7,7 @@ import "strings"
 type Spec struct {
 	Key      string // "POST /v1/registrations/{id}/confirm", or "$default"
 	Function string // "registration"
+	Auth     bool   // requires a citizen's bearer access token
 }
 
 // DefaultRoute is API Gateway's catch-all route key.
@@ -16,11 +17,20 @@ const DefaultRoute = "$default"
 // routes on the same functions, and a test keeps the two equal.
 func Table() []Spec {
 	return []Spec{
-		{"POST /v1/registrations", "registration"},
-		{"POST /v1/registrations/{id}/resend", "registration"},
-		{"POST /v1/registrations/{id}/confirm", "registration"},
-		{"POST /v1/registrations/{id}/password", "registration"},
-		{DefaultRoute, "registration"},
+		{"POST /v1/registrations", "registration", false},
+		{"POST /v1/registrations/{id}/resend", "registration", false},
+		{"POST /v1/registrations/{id}/confirm", "registration", false},
+		{"POST /v1/registrations/{id}/password", "registration", false},
+		{"POST /v1/sessions", "session", false},
+		{"POST /v1/sessions/refresh", "session", false},
+		{"DELETE /v1/sessions/current", "session", true},
+		{"DELETE /v1/sessions", "session", true},
+		{"GET /.well-known/jwks.json", "session", false},
+		{"GET /v1/me", "account", true},
+		{"GET /v1/me/events", "account", true},
+		{"GET /v1/me/events/verification", "account", true},
+		{"POST /v1/me/events/{seq}/not-me", "account", true},
+		{DefaultRoute, "registration", false},
 	}
 }
 

@@ -6,14 +6,17 @@ import (
 	"log/slog"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/portalid/portalid/internal/logging"
 )
 
 // NewLogger returns a JSON logger writing to w with the keys Lambda's
 // structured logs use (timestamp, message, requestId from the Lambda
-// context the Gateway puts in every request's context).
+// context the Gateway puts in every request's context), redacting
+// sensitive keys as the Lambda logger does.
 func NewLogger(w io.Writer, level slog.Leveler) *slog.Logger {
 	h := slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: lambdacontext.ReplaceAttr})
-	return slog.New(requestIDHandler{h})
+	return slog.New(logging.Redact(requestIDHandler{h}))
 }
 
 type requestIDHandler struct{ slog.Handler }

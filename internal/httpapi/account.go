@@ -1,0 +1,95 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/portalid/portalid/internal/flow/settings"
+)
+
+type accountRoutes struct{ flow *settings.Flow }
+
+type contactView struct {
+	Kind        string    `json:"kind"`
+	Address     string    `json:"address"`
+	ConfirmedAt time.Time `json:"confirmedAt"`
+}
+
+type meResponse struct {
+	AccountID          string        `json:"accountId"`
+	Level              string        `json:"level"`
+	ConfirmationMethod *string       `json:"confirmationMethod"`
+	Surname            string        `json:"surname"`
+	GivenName          string        `json:"givenName"`
+	Contacts           []contactView `json:"contacts"`
+}
+
+// me answers the signed-in person with their own account; the contacts
+// are theirs, so they see them in full.
+func (h accountRoutes) me(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	a := principal(ctx).Account
+	out := meResponse{AccountID: a.ID, Level: string(a.Level), Surname: a.Surname, GivenName: a.GivenName, Contacts: []contactView{}}
+	for _, c := range a.Contacts {
+		out.Contacts = append(out.Contacts, contactView{Kind: c.Kind, Address: c.Address, ConfirmedAt: c.ConfirmedAt.UTC()})
+	}
+	return jsonResponse(http.StatusOK, out), nil
+}
+
+type eventView struct {
+	Seq       int64             `json:"seq"`
+	Kind      string            `json:"kind"`
+	At        time.Time         `json:"at"`
+	IP        string            `json:"ip,omitempty"`
+	UserAgent string            `json:"userAgent,omitempty"`
+	Details   map[string]string `json:"details,omitempty"`
+}
+
+type eventsResponse struct {
+	Events []eventView `json:"events"`
+	Next   string      `json:"next,omitempty"`
+}
+
+func (h accountRoutes) events(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	limit := 0
+	if l := req.QueryStringParameters["limit"]; l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			return events.APIGatewayV2HTTPResponse{}, invalidQuery("/limit")
+		}
+		limit = n
+	}
+	p, err := h.flow.Events(ctx, principal(ctx).Account, req.QueryStringParameters["cursor"], limit)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	out := eventsResponse{Events: []eventView{}, Next: p.Next}
+	for _, e := range p.Events {
+		out.Events = append(out.Events, eventView{Seq: e.Seq, Kind: string(e.Kind), At: e.At.UTC(), IP: e.IP, UserAgent: e.UserAgent, Details: e.Details})
+	}
+	return jsonResponse(http.StatusOK, out), nil
+}
+
+type verificationResponse struct {
+	Intact   bool  `json:"intact"`
+	BrokenAt int64 `json:"brokenAt,omitempty"`
+}
+
+func (h accountRoutes) verify(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	at, err := h.flow.Verify(ctx, principal(ctx).Account)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return jsonResponse(http.StatusOK, verificationResponse{Intact: at == 0, BrokenAt: at}), nil
+}
+
+func (h accountRoutes) notMe(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	p := principal(ctx)
+	if err := h.flow.NotMe(ctx, p.Account, req.PathParameters["seq"], p.Client); err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return noContent(), nil
+}
