@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -152,3 +153,5 @@ func gate(n int, fn func(i int)) {
 	close(start)
 	wg.Wait()
 }
+
+func isLoginFailed(err error) bool { return errors.Is(err, session.ErrLoginFailed) }
