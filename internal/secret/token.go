@@ -16,7 +16,7 @@ const tokenBytes = 32
 const TokenLength = (tokenBytes*8 + 5) / 6 // 43
 
 // ErrTokenInvalid is the fault for input that is not a well-formed token.
-var ErrTokenInvalid = fault.New(fault.Invalid, "token-invalid")
+var ErrTokenInvalid = fault.New(fault.Invalid, "link-token-invalid")
 
 // Token is a one-time token for links (e-mail confirmation). It prints as
 // "[redacted]"; Reveal gives the text to put in the link and to hash.
