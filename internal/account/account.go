@@ -23,6 +23,13 @@ const (
 	Confirmed  Level = "confirmed"
 )
 
+// The notification channels a person may prefer, and the contact kind
+// each needs.
+const (
+	ChannelSMS   = "sms"   // needs a phone
+	ChannelEmail = "email" // needs an e-mail address
+)
+
 // Contact is a confirmed login contact of an account.
 type Contact struct {
 	Kind        string // "phone" or "email"
@@ -52,6 +59,55 @@ type Account struct {
 	// ResetRequired blocks sign-in until the password is reset (after the
 	// person marked an event "this was not me").
 	ResetRequired bool
+	// SNILSIndex is the blind index of the person's SNILS, once the
+	// account has one (standard and confirmed accounts); recovery compares
+	// it with the SNILS the person gives.
+	SNILSIndex string
+	// SecurityQuestion is the person's own question; SecurityAnswerHash is
+	// the argon2id hash of the normalised answer ("" when none is set).
+	SecurityQuestion   string
+	SecurityAnswerHash string
+	// NotificationChannels are the channels the person prefers for
+	// notices (ChannelSMS, ChannelEmail), each backed by a confirmed
+	// contact; empty means every confirmed contact. Security notices go
+	// to every confirmed contact whatever the preference.
+	NotificationChannels []string
+}
+
+// Contact returns the account's contact of the kind ("phone", "email").
+func (a Account) Contact(kind string) (Contact, bool) {
+	for _, c := range a.Contacts {
+		if c.Kind == kind {
+			return c, true
+		}
+	}
+	return Contact{}, false
+}
+
+// AtLeast reports whether the account's level is l or higher.
+func (a Account) AtLeast(l Level) bool { return rank[a.Level] >= rank[l] }
+
+var rank = map[Level]int{Simplified: 1, Standard: 2, Confirmed: 3}
+
+// Personal lists what a password must not equal or contain
+// (secret.Policy.Check): the names and every contact, phones also by their
+// 10-digit national number and e-mails also by their local part.
+func (a Account) Personal() []string {
+	out := []string{a.Surname, a.GivenName}
+	for _, c := range a.Contacts {
+		out = append(out, c.Address)
+		switch c.Kind {
+		case "phone":
+			if len(c.Address) > 10 {
+				out = append(out, c.Address[len(c.Address)-10:])
+			}
+		case "email":
+			if local, _, ok := strings.Cut(c.Address, "@"); ok {
+				out = append(out, local)
+			}
+		}
+	}
+	return out
 }
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

@@ -34,6 +34,10 @@ type accountItem struct {
 	EventHash       []byte        `dynamodbav:"evHash"`
 	NotBefore       int64         `dynamodbav:"sessionsNotBefore,omitempty"`
 	ResetRequired   bool          `dynamodbav:"resetRequired,omitempty"`
+	SNILSIndex      string        `dynamodbav:"snilsIndex,omitempty"`
+	Question        string        `dynamodbav:"securityQuestion,omitempty"`
+	AnswerHash      string        `dynamodbav:"securityAnswerHash,omitempty"`
+	Channels        []string      `dynamodbav:"notificationChannels,omitempty"`
 }
 
 type contactItem struct {
@@ -51,11 +55,18 @@ func toAccountItem(a account.Account) accountItem {
 		TermsAcceptedAt: millis(a.TermsAcceptedAt), CreatedAt: millis(a.CreatedAt),
 		EventSeq: a.Events.Seq, EventHash: a.Events.Hash,
 		NotBefore: millis(a.SessionsNotBefore), ResetRequired: a.ResetRequired,
-	}
-	for _, c := range a.Contacts {
-		it.Contacts = append(it.Contacts, contactItem{Kind: c.Kind, Address: c.Address, Index: c.Index, ConfirmedAt: millis(c.ConfirmedAt)})
+		SNILSIndex: a.SNILSIndex, Question: a.SecurityQuestion, AnswerHash: a.SecurityAnswerHash,
+		Channels: a.NotificationChannels, Contacts: toContactItems(a.Contacts),
 	}
 	return it
+}
+
+func toContactItems(cs []account.Contact) []contactItem {
+	out := make([]contactItem, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, contactItem{Kind: c.Kind, Address: c.Address, Index: c.Index, ConfirmedAt: millis(c.ConfirmedAt)})
+	}
+	return out
 }
 
 func fromAccountItem(av map[string]types.AttributeValue) (account.Account, error) {
@@ -70,6 +81,8 @@ func fromAccountItem(av map[string]types.AttributeValue) (account.Account, error
 		TermsAcceptedAt: fromMillis(it.TermsAcceptedAt), CreatedAt: fromMillis(it.CreatedAt),
 		Events:            event.Head{Seq: it.EventSeq, Hash: it.EventHash},
 		SessionsNotBefore: fromMillis(it.NotBefore), ResetRequired: it.ResetRequired,
+		SNILSIndex: it.SNILSIndex, SecurityQuestion: it.Question, SecurityAnswerHash: it.AnswerHash,
+		NotificationChannels: it.Channels,
 	}
 	for _, c := range it.Contacts {
 		a.Contacts = append(a.Contacts, account.Contact{Kind: c.Kind, Address: c.Address, Index: c.Index, ConfirmedAt: fromMillis(c.ConfirmedAt)})
