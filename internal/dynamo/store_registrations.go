@@ -15,6 +15,7 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/contact"
 	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/limit"
 )
@@ -54,15 +55,14 @@ type registrationItem struct {
 	TTL             int64                  `dynamodbav:"ttl"`
 }
 
+// channelItem keeps the channel's code attributes inline (codeHash,
+// sentAt, expiresAt, attempts), as they have always been stored.
 type channelItem struct {
-	Address     string `dynamodbav:"address"`
-	Index       string `dynamodbav:"index"`
-	Taken       bool   `dynamodbav:"taken"`
-	CodeHash    []byte `dynamodbav:"codeHash"`
-	SentAt      int64  `dynamodbav:"sentAt"`
-	ExpiresAt   int64  `dynamodbav:"expiresAt"`
-	Attempts    int    `dynamodbav:"attempts"`
-	ConfirmedAt int64  `dynamodbav:"confirmedAt,omitempty"`
+	Address string `dynamodbav:"address"`
+	Index   string `dynamodbav:"index"`
+	Taken   bool   `dynamodbav:"taken"`
+	codeAttrs
+	ConfirmedAt int64 `dynamodbav:"confirmedAt,omitempty"`
 }
 
 type rateItem struct {
@@ -85,8 +85,7 @@ func toRegistrationItem(r registration.Registration) registrationItem {
 	}
 	for k, c := range r.Channels {
 		it.Channels[string(k)] = channelItem{
-			Address: c.Address, Index: c.Index, Taken: c.Taken, CodeHash: c.CodeHash,
-			SentAt: millis(c.SentAt), ExpiresAt: millis(c.ExpiresAt), Attempts: c.Attempts,
+			Address: c.Address, Index: c.Index, Taken: c.Taken, codeAttrs: toCodeAttrs(c.Code),
 			ConfirmedAt: millis(c.ConfirmedAt),
 		}
 	}
@@ -107,8 +106,7 @@ func fromRegistrationItem(av map[string]types.AttributeValue) (registration.Regi
 	}
 	for k, c := range it.Channels {
 		r.Channels[contact.Kind(k)] = registration.Channel{
-			Address: c.Address, Index: c.Index, Taken: c.Taken, CodeHash: c.CodeHash,
-			SentAt: fromMillis(c.SentAt), ExpiresAt: fromMillis(c.ExpiresAt), Attempts: c.Attempts,
+			Address: c.Address, Index: c.Index, Taken: c.Taken, Code: c.code(),
 			ConfirmedAt: fromMillis(c.ConfirmedAt),
 		}
 	}
@@ -117,57 +115,15 @@ func fromRegistrationItem(av map[string]types.AttributeValue) (registration.Regi
 
 // Lookup implements registration.Store with one BatchGetItem.
 func (s *Store) Lookup(ctx context.Context, contacts []registration.ContactKey, logKeys []string) (map[registration.ContactKey]bool, map[string]limit.Log, error) {
-	keys := make([]map[string]types.AttributeValue, 0, len(contacts)+len(logKeys))
-	byPK := map[string]registration.ContactKey{}
-	for _, c := range contacts {
-		pk := contactPK(c.Kind, c.Index)
-		byPK[pk] = c
-		keys = append(keys, key(pk, skContact))
-	}
-	seen := map[string]bool{}
-	for _, k := range logKeys {
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, rateKey(k))
-		}
-	}
-	items, err := s.batchGet(ctx, keys)
+	owners, logs, _, err := s.lookup(ctx, contacts, logKeys)
 	if err != nil {
 		return nil, nil, err
 	}
 	taken := map[registration.ContactKey]bool{}
-	logs := map[string]limit.Log{}
-	for _, av := range items {
-		pk := av[AttrPK].(*types.AttributeValueMemberS).Value
-		if c, ok := byPK[pk]; ok {
-			taken[c] = true
-			continue
-		}
-		l, err := decodeLog(av)
-		if err != nil {
-			return nil, nil, err
-		}
-		logs[l.Key] = l
+	for c := range owners {
+		taken[c] = true
 	}
 	return taken, logs, nil
-}
-
-// Logs implements registration.Store.
-func (s *Store) Logs(ctx context.Context, keys []string) (map[string]limit.Log, error) {
-	_, logs, err := s.Lookup(ctx, nil, keys)
-	return logs, err
-}
-
-func decodeLog(av map[string]types.AttributeValue) (limit.Log, error) {
-	var it rateItem
-	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-		return limit.Log{}, fmt.Errorf("decode rate log: %w", err)
-	}
-	l := limit.Log{Key: it.PK[len("RATE#"):], Version: it.Version}
-	for _, ms := range it.Times {
-		l.Times = append(l.Times, fromMillis(ms))
-	}
-	return l, nil
 }
 
 // Get implements registration.Store.
@@ -204,57 +160,32 @@ func (s *Store) putVersioned(item any, version int64) (types.TransactWriteItem, 
 }
 
 // Save implements registration.Store with one TransactWriteItems.
-func (s *Store) Save(ctx context.Context, r registration.Registration, logs []registration.LogWrite) error {
+func (s *Store) Save(ctx context.Context, r registration.Registration, logs []challenge.LogWrite) error {
 	put, err := s.putVersioned(toRegistrationItem(r), r.Version)
 	if err != nil {
 		return err
 	}
-	items := []types.TransactWriteItem{put}
-	for _, w := range logs {
-		it := rateItem{PK: "RATE#" + w.Log.Key, SK: skRate, Version: w.Log.Version, TTL: ttl(w.Expires)}
-		for _, t := range w.Log.Times {
-			it.Times = append(it.Times, millis(t))
-		}
-		put, err := s.putVersioned(it, w.Log.Version)
-		if err != nil {
-			return err
-		}
-		items = append(items, put)
+	items, err := s.putLogs([]types.TransactWriteItem{put}, logs)
+	if err != nil {
+		return err
 	}
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if _, _, ok := cancelled(err); ok {
-		// Whichever item moved on, the caller re-reads and tries again.
-		return fmt.Errorf("save registration %s: %w", r.ID, registration.ErrChanged)
-	}
-	return translate("save registration", err)
+	// Whichever item moved on, the caller re-reads and tries again.
+	return s.transact(ctx, "save registration "+r.ID, items, registration.ErrChanged)
 }
 
 // CountAttempt implements registration.Store with one UpdateItem.
 func (s *Store) CountAttempt(ctx context.Context, id string, kind contact.Kind, max int) (registration.Registration, bool, error) {
-	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:        aws.String(s.table),
-		Key:              regKey(id),
-		UpdateExpression: aws.String("SET ch.#k.attempts = ch.#k.attempts + :one, ver = ver + :one"),
-		ConditionExpression: aws.String("attribute_exists(pk) AND attribute_exists(ch.#k) AND " +
-			"attribute_not_exists(ch.#k.confirmedAt) AND ch.#k.attempts < :max"),
-		ExpressionAttributeNames:            map[string]string{"#k": string(kind)},
-		ExpressionAttributeValues:           map[string]types.AttributeValue{":one": num(1), ":max": num(int64(max))},
-		ReturnValues:                        types.ReturnValueAllNew,
-		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	av, counted, err := s.countAttempt(ctx, attempt{
+		key: regKey(id), code: "ch.#k", done: "ch.#k.confirmedAt", names: map[string]string{"#k": string(kind)}, max: max,
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		if ccf.Item == nil {
-			return registration.Registration{}, false, registration.ErrNotFound
-		}
-		r, err := fromRegistrationItem(ccf.Item)
-		return r, false, err
-	}
 	if err != nil {
-		return registration.Registration{}, false, translate("count attempt", err)
+		return registration.Registration{}, false, err
 	}
-	r, err := fromRegistrationItem(res.Attributes)
-	return r, true, err
+	if av == nil {
+		return registration.Registration{}, false, registration.ErrNotFound
+	}
+	r, err := fromRegistrationItem(av)
+	return r, counted, err
 }
 
 // MarkConfirmed implements registration.Store with one UpdateItem.
@@ -289,14 +220,7 @@ func (s *Store) CreateAccount(ctx context.Context, a account.Account, r registra
 	}
 	items := []types.TransactWriteItem{put}
 	for _, c := range a.Contacts {
-		items = append(items, types.TransactWriteItem{Put: &types.Put{
-			TableName: aws.String(s.table),
-			Item: map[string]types.AttributeValue{
-				AttrPK: str(contactPK(contact.Kind(c.Kind), c.Index)), AttrSK: str(skContact),
-				"accountId": str(a.ID),
-			},
-			ConditionExpression: aws.String("attribute_not_exists(pk)"),
-		}})
+		items = append(items, s.claimContact(contact.Kind(c.Kind), c.Index, a.ID))
 	}
 	items = append(items, ev, types.TransactWriteItem{Update: &types.Update{
 		TableName:                 aws.String(s.table),

@@ -99,14 +99,6 @@ func (s *Store) putLock(l session.Lock, expires time.Time) (types.TransactWriteI
 	return s.putVersioned(it, l.Version)
 }
 
-func (s *Store) putLog(l limit.Log, expires time.Time) (types.TransactWriteItem, error) {
-	it := rateItem{PK: "RATE#" + l.Key, SK: skRate, Version: l.Version, TTL: ttl(expires)}
-	for _, t := range l.Times {
-		it.Times = append(it.Times, millis(t))
-	}
-	return s.putVersioned(it, l.Version)
-}
-
 // lockExpires keeps a lock item a day past its last relevance, for the
 // doubling of repeated lockouts.
 func lockExpires(l session.Lock) time.Time {

@@ -30,8 +30,7 @@ func (f *Flow) Confirm(ctx context.Context, in ConfirmInput) (Status, error) {
 	if !account.ValidID(in.ID) {
 		return Status{}, ErrNotFound
 	}
-	max := f.Limits.CodeMaxAttempts
-	r, counted, err := f.Store.CountAttempt(ctx, in.ID, kind, max)
+	r, counted, err := f.Store.CountAttempt(ctx, in.ID, kind, f.challenge.MaxAttempts())
 	if err != nil {
 		return Status{}, fmt.Errorf("confirm registration %s: %w", in.ID, err)
 	}
@@ -45,19 +44,11 @@ func (f *Flow) Confirm(ctx context.Context, in ConfirmInput) (Status, error) {
 		return Status{}, fault.InvalidFields(fault.Field{Pointer: pointerOf(kind), Reason: "contact-not-in-registration"})
 	case ch.Confirmed():
 		return Status{}, ErrAlreadyConfirmed
-	case !counted:
-		return Status{}, ErrAttemptsExhausted
-	case !now.Before(ch.ExpiresAt):
-		return Status{}, ErrCodeExpired
 	}
-	hash := f.Codes.Sum(purpose, r.ID+":"+clear)
-	if !secret.Equal(hash, ch.CodeHash) {
-		if ch.Attempts >= max {
-			return Status{}, ErrAttemptsExhausted
-		}
-		return Status{}, ErrCodeMismatch
+	if err := f.challenge.Check(ch.Code, purpose, r.ID, clear, counted, now); err != nil {
+		return Status{}, err
 	}
-	err = f.Store.MarkConfirmed(ctx, r.ID, kind, ch.CodeHash, now)
+	err = f.Store.MarkConfirmed(ctx, r.ID, kind, ch.Hash, now)
 	if errors.Is(err, ErrChanged) {
 		return Status{}, ErrCodeSuperseded
 	}

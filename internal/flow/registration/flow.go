@@ -4,38 +4,35 @@
 package registration
 
 import (
-	"context"
 	"io"
-	"math/rand/v2"
 	"time"
 
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/fault"
-	"github.com/portalid/portalid/internal/limit"
+	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/secret"
 )
 
-// The outcomes a client can meet, by slug.
+// The outcomes a client can meet, by slug. The code outcomes are those of
+// every flow that sends codes (package challenge).
 var (
 	ErrNotFound          = fault.New(fault.NotFound, "registration-not-found")
 	ErrCompleted         = fault.New(fault.Conflict, "registration-completed")
 	ErrChanged           = fault.New(fault.Conflict, "registration-changed")
 	ErrBusy              = fault.New(fault.Unavailable, "registration-busy")
-	ErrSendLimit         = fault.New(fault.RateLimited, "send-limit-reached")
-	ErrResendTooSoon     = fault.New(fault.RateLimited, "resend-too-soon")
-	ErrCodeMismatch      = fault.New(fault.Invalid, "code-mismatch")
-	ErrCodeExpired       = fault.New(fault.Invalid, "code-expired")
-	ErrAttemptsExhausted = fault.New(fault.Conflict, "code-attempts-exhausted")
-	ErrCodeSuperseded    = fault.New(fault.Conflict, "code-superseded")
+	ErrSendLimit         = challenge.ErrSendLimit
+	ErrResendTooSoon     = challenge.ErrResendTooSoon
+	ErrCodeMismatch      = challenge.ErrCodeMismatch
+	ErrCodeExpired       = challenge.ErrCodeExpired
+	ErrAttemptsExhausted = challenge.ErrAttemptsExhausted
+	ErrCodeSuperseded    = challenge.ErrCodeSuperseded
 	ErrAlreadyConfirmed  = fault.New(fault.Conflict, "contact-already-confirmed")
 	ErrNotConfirmed      = fault.New(fault.Conflict, "contact-not-confirmed")
 	ErrContactTaken      = fault.New(fault.Conflict, "contact-taken")
 )
 
 // Sender delivers a rendered template to a phone or an e-mail address.
-type Sender interface {
-	Send(ctx context.Context, kind, address, template, locale string, params map[string]string) error
-}
+type Sender = challenge.Sender
 
 // Deps is what the flow needs; main builds it once at cold start.
 type Deps struct {
@@ -54,38 +51,17 @@ type Deps struct {
 // Flow runs registrations.
 type Flow struct {
 	Deps
-	sends limit.Window
+	challenge challenge.Codes
 }
 
 // New returns the flow over its dependencies.
 func New(d Deps) *Flow {
-	return &Flow{Deps: d, sends: limit.Window{Limit: d.Limits.SendLimit, Period: d.Limits.SendWindow}}
+	return &Flow{Deps: d, challenge: challenge.New(d.Codes, d.Index, d.Rand, d.Limits)}
 }
-
-// backoff waits a random moment before the next try after a lost race,
-// longer with each race, so that contenders spread out.
-func backoff(ctx context.Context, race int) error {
-	if race == 0 {
-		return nil
-	}
-	t := time.NewTimer(time.Duration(rand.Int64N(int64(race) * int64(5*time.Millisecond))))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// maxRaces bounds how often one request re-reads and retries after losing
-// an optimistic-locking race to a concurrent request on the same items.
-const maxRaces = 8
 
 // Hash purposes: every keyed hash names what it is for, so that equal
 // inputs used for different purposes never collide.
 const (
 	purposeSMSCode    = "sms-code"
 	purposeEmailToken = "email-token"
-	purposeIP         = "client-ip"
 )

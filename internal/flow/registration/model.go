@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/portalid/portalid/internal/contact"
+	"github.com/portalid/portalid/internal/flow/challenge"
 )
 
 // Registration is one registration in progress, stored as one item.
@@ -28,11 +29,8 @@ type Channel struct {
 	// Taken is true when the contact already belongs to an account: the
 	// person gets the same answers as for a new contact, but no code is
 	// sent, none can match, and the owner is told of the attempt.
-	Taken       bool
-	CodeHash    []byte
-	SentAt      time.Time
-	ExpiresAt   time.Time
-	Attempts    int
+	Taken bool
+	challenge.Code
 	ConfirmedAt time.Time
 }
 
@@ -76,7 +74,7 @@ func (f *Flow) status(r Registration) Status {
 		s.Channels = append(s.Channels, ChannelStatus{
 			Kind:        k,
 			CodeExpires: ch.ExpiresAt,
-			ResendAfter: ch.SentAt.Add(f.Limits.ResendMinInterval),
+			ResendAfter: f.challenge.ResendAfter(ch.Code),
 			Confirmed:   ch.Confirmed(),
 		})
 	}

@@ -2,14 +2,13 @@ package registration
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/contact"
 	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/challenge"
 )
 
 // PasswordInput sets the password that completes a registration.
@@ -73,24 +72,20 @@ func (f *Flow) SetPassword(ctx context.Context, in PasswordInput) (Created, erro
 		AccountID: a.ID, Kind: event.AccountCreated, At: now, IP: in.ClientIP, UserAgent: in.UserAgent,
 		Details: map[string]string{"level": string(a.Level)},
 	})
-	for race := 0; race < maxRaces; race++ {
-		err = f.Store.CreateAccount(ctx, a, r, created)
-		if !errors.Is(err, ErrChanged) {
-			break
+	err = challenge.Retry(ctx, ErrChanged, ErrBusy, func(race int) error {
+		if race > 0 {
+			// Lost a race: completed by a concurrent request, or only a
+			// transaction conflict worth another try.
+			var err error
+			if r, err = f.Store.Get(ctx, in.ID); err != nil {
+				return err
+			}
+			if err := r.open(f.Now()); err != nil {
+				return err
+			}
 		}
-		// Lost a race: completed by a concurrent request, or only a
-		// transaction conflict worth another try.
-		if err = backoff(ctx, race+1); err != nil {
-			break
-		}
-		if r, err = f.Store.Get(ctx, in.ID); err != nil {
-			break
-		}
-		if err = r.open(f.Now()); err != nil {
-			return Created{}, err
-		}
-		err = ErrBusy
-	}
+		return f.Store.CreateAccount(ctx, a, r, created)
+	})
 	if err != nil {
 		return Created{}, fmt.Errorf("create account for registration %s: %w", in.ID, err)
 	}
@@ -98,22 +93,13 @@ func (f *Flow) SetPassword(ctx context.Context, in PasswordInput) (Created, erro
 }
 
 // personal lists what a password must not equal or contain: the names and
-// every contact of the registration, phones also by their national number
-// and e-mails also by their local part.
+// every contact of the registration, confirmed or not.
 func personal(r Registration) []string {
-	out := []string{r.Surname, r.GivenName}
-	for k, ch := range r.Channels {
-		out = append(out, ch.Address)
-		switch k {
-		case contact.Phone:
-			if len(ch.Address) > 10 {
-				out = append(out, ch.Address[len(ch.Address)-10:])
-			}
-		case contact.Email:
-			if local, _, ok := strings.Cut(ch.Address, "@"); ok {
-				out = append(out, local)
-			}
+	a := account.Account{Surname: r.Surname, GivenName: r.GivenName}
+	for _, k := range []contact.Kind{contact.Phone, contact.Email} {
+		if ch, ok := r.Channels[k]; ok {
+			a.Contacts = append(a.Contacts, account.Contact{Kind: string(k), Address: ch.Address})
 		}
 	}
-	return out
+	return a.Personal()
 }

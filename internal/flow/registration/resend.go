@@ -2,13 +2,12 @@ package registration
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/contact"
 	"github.com/portalid/portalid/internal/fault"
-	"github.com/portalid/portalid/internal/limit"
+	"github.com/portalid/portalid/internal/flow/challenge"
 )
 
 // ResendInput asks for a new code on one channel of a registration. Kind
@@ -30,28 +29,26 @@ func (f *Flow) Resend(ctx context.Context, in ResendInput) (Status, error) {
 	if in.Kind != "" && kind != contact.Phone && kind != contact.Email {
 		return Status{}, fault.InvalidFields(fault.Field{Pointer: "/contact", Reason: "contact-kind-invalid"})
 	}
-	ipKey := "send#ip#" + f.Index.Index(purposeIP, limit.AddressBucket(in.ClientIP))
-	for race := 0; race < maxRaces; race++ {
-		if err := backoff(ctx, race); err != nil {
-			return Status{}, err
-		}
-		r, k, code, err := f.tryResend(ctx, in.ID, kind, ipKey)
-		if errors.Is(err, ErrChanged) {
-			continue
-		}
-		if err != nil {
-			return Status{}, err
-		}
-		// A taken contact was told once, at the start; a resend tells the
-		// owner nothing more, and the client cannot tell the difference.
-		if ch := r.Channels[k]; !ch.Taken {
-			if err := f.sendCode(ctx, r, k, ch, code); err != nil {
-				return Status{}, err
-			}
-		}
-		return f.status(r), nil
+	ipKey := f.challenge.AddressKey(in.ClientIP)
+	var r Registration
+	var k contact.Kind
+	var code string
+	err := challenge.Retry(ctx, ErrChanged, ErrBusy, func(int) error {
+		var err error
+		r, k, code, err = f.tryResend(ctx, in.ID, kind, ipKey)
+		return err
+	})
+	if err != nil {
+		return Status{}, err
 	}
-	return Status{}, ErrBusy
+	// A taken contact was told once, at the start; a resend tells the
+	// owner nothing more, and the client cannot tell the difference.
+	if ch := r.Channels[k]; !ch.Taken {
+		if err := f.sendCode(ctx, r, k, ch, code); err != nil {
+			return Status{}, err
+		}
+	}
+	return f.status(r), nil
 }
 
 func (f *Flow) tryResend(ctx context.Context, id string, kind contact.Kind, ipKey string) (Registration, contact.Kind, string, error) {
@@ -68,15 +65,15 @@ func (f *Flow) tryResend(ctx context.Context, id string, kind contact.Kind, ipKe
 		return Registration{}, "", "", err
 	}
 	ch := r.Channels[kind]
-	if wait := ch.SentAt.Add(f.Limits.ResendMinInterval).Sub(now); wait > 0 {
-		return Registration{}, "", "", fault.Limited(ErrResendTooSoon.Slug, wait)
+	if err := f.challenge.Cooldown(ch.Code, now); err != nil {
+		return Registration{}, "", "", err
 	}
-	ck := sendKey(ContactKey{Kind: kind, Index: ch.Index})
+	ck := ContactKey{Kind: kind, Index: ch.Index}.SendKey()
 	logs, err := f.Store.Logs(ctx, []string{ipKey, ck})
 	if err != nil {
 		return Registration{}, "", "", fmt.Errorf("resend registration %s: %w", id, err)
 	}
-	writes, err := f.take(logs, []string{ipKey, ck}, now)
+	writes, err := f.challenge.Take(logs, []string{ipKey, ck}, now)
 	if err != nil {
 		return Registration{}, "", "", err
 	}

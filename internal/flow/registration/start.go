@@ -2,7 +2,6 @@ package registration
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -10,9 +9,8 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/contact"
 	"github.com/portalid/portalid/internal/fault"
-	"github.com/portalid/portalid/internal/limit"
+	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/person"
-	"github.com/portalid/portalid/internal/secret"
 )
 
 // StartInput is a request to register. Fields are raw client input.
@@ -69,7 +67,7 @@ func (f *Flow) parseStart(in StartInput) (start, error) {
 	}
 	s.termsVersion = in.TermsVersion
 	s.locale = in.Locale
-	s.ipKey = "send#ip#" + f.Index.Index(purposeIP, limit.AddressBucket(in.ClientIP))
+	s.ipKey = f.challenge.AddressKey(in.ClientIP)
 	return s, fs.Err()
 }
 
@@ -89,25 +87,21 @@ func (f *Flow) Start(ctx context.Context, in StartInput) (Status, error) {
 	logKeys := []string{s.ipKey}
 	for i, a := range s.contacts {
 		keys[i] = ContactKey{Kind: a.Kind(), Index: f.Index.Index(string(a.Kind()), a.Value())}
-		logKeys = append(logKeys, sendKey(keys[i]))
+		logKeys = append(logKeys, keys[i].SendKey())
 	}
-	for race := 0; race < maxRaces; race++ {
-		if err := backoff(ctx, race); err != nil {
-			return Status{}, err
-		}
-		r, codes, err := f.tryStart(ctx, id, s, keys, logKeys)
-		if errors.Is(err, ErrChanged) {
-			continue
-		}
-		if err != nil {
-			return Status{}, err
-		}
-		if err := f.sendCodes(ctx, r, codes); err != nil {
-			return Status{}, err
-		}
-		return f.status(r), nil
+	var r Registration
+	var codes map[contact.Kind]string
+	err = challenge.Retry(ctx, ErrChanged, ErrBusy, func(int) error {
+		r, codes, err = f.tryStart(ctx, id, s, keys, logKeys)
+		return err
+	})
+	if err != nil {
+		return Status{}, err
 	}
-	return Status{}, ErrBusy
+	if err := f.sendCodes(ctx, r, codes); err != nil {
+		return Status{}, err
+	}
+	return f.status(r), nil
 }
 
 func (f *Flow) tryStart(ctx context.Context, id string, s start, keys []ContactKey, logKeys []string) (Registration, map[contact.Kind]string, error) {
@@ -119,9 +113,9 @@ func (f *Flow) tryStart(ctx context.Context, id string, s start, keys []ContactK
 	// Every contact is one send from this client address.
 	sends := make([]string, 0, 2*len(keys))
 	for _, k := range keys {
-		sends = append(sends, s.ipKey, sendKey(k))
+		sends = append(sends, s.ipKey, k.SendKey())
 	}
-	writes, err := f.take(logs, sends, now)
+	writes, err := f.challenge.Take(logs, sends, now)
 	if err != nil {
 		return Registration{}, nil, err
 	}
@@ -148,66 +142,21 @@ func (f *Flow) tryStart(ctx context.Context, id string, s start, keys []ContactK
 	return r, codes, nil
 }
 
-// take counts one send under each key (a key may repeat) and returns the
-// logs to write, or ErrSendLimit with the time until every key allows it.
-func (f *Flow) take(logs map[string]limit.Log, keys []string, now time.Time) ([]LogWrite, error) {
-	next := map[string]limit.Log{}
-	var order []string
-	var wait time.Duration
-	for _, k := range keys {
-		l, ok := next[k]
-		if !ok {
-			l = logs[k]
-			l.Key = k
-			order = append(order, k)
-		}
-		n, retry, ok := f.sends.Take(l, now)
-		if !ok {
-			wait = max(wait, retry)
-			continue
-		}
-		// Several takes under one key still write the item once, at the
-		// version it was read at plus one.
-		n.Version = logs[k].Version + 1
-		next[k] = n
-	}
-	if wait > 0 {
-		return nil, fault.Limited(ErrSendLimit.Slug, wait)
-	}
-	writes := make([]LogWrite, len(order))
-	for i, k := range order {
-		writes[i] = LogWrite{Log: next[k], Expires: f.sends.Expires(next[k])}
-	}
-	return writes, nil
-}
-
 // issue puts a fresh code (SMS) or token (e-mail link) on the channel and
 // returns it in clear for sending; only its keyed hash is stored. A taken
 // channel gets a hash of a code nobody is told.
 func (f *Flow) issue(ch *Channel, regID string, kind contact.Kind, now time.Time) (string, error) {
-	var clear, purpose string
-	ttl := f.Limits.SMSCodeTTL
-	if kind == contact.Phone {
-		c, err := secret.NewCode(f.Rand)
-		if err != nil {
-			return "", err
-		}
-		clear, purpose = c.Reveal(), purposeSMSCode
-	} else {
-		t, err := secret.NewToken(f.Rand)
-		if err != nil {
-			return "", err
-		}
-		clear, purpose, ttl = t.Reveal(), purposeEmailToken, f.Limits.EmailLinkTTL
+	issue, purpose := f.challenge.Issue, purposeSMSCode
+	if kind != contact.Phone {
+		issue, purpose = f.challenge.IssueToken, purposeEmailToken
 	}
-	ch.CodeHash = f.Codes.Sum(purpose, regID+":"+clear)
-	ch.SentAt = now
-	ch.ExpiresAt = now.Add(ttl)
-	ch.Attempts = 0
+	clear, code, err := issue(purpose, regID, now)
+	if err != nil {
+		return "", err
+	}
+	ch.Code = code
 	return clear, nil
 }
-
-func sendKey(k ContactKey) string { return "send#" + string(k.Kind) + "#" + k.Index }
 
 // slugOf returns the fault slug of a validation error, for a field error.
 func slugOf(err error) string {

@@ -7,20 +7,12 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/contact"
 	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/limit"
 )
 
 // ContactKey names a login contact by its blind index.
-type ContactKey struct {
-	Kind  contact.Kind
-	Index string
-}
-
-// LogWrite is a counter log to store, with the time it stops mattering.
-type LogWrite struct {
-	Log     limit.Log
-	Expires time.Time
-}
+type ContactKey = challenge.ContactKey
 
 // Store persists registrations. Every write is conditional: a write that
 // lost a race returns ErrChanged (or ErrContactTaken), never overwrites.
@@ -35,7 +27,7 @@ type Store interface {
 	// Save writes the registration and the logs in one transaction, each
 	// on the condition that it is still at the version it was read at
 	// (r.Version-1, log.Version-1; version 1 means "must not exist").
-	Save(ctx context.Context, r Registration, logs []LogWrite) error
+	Save(ctx context.Context, r Registration, logs []challenge.LogWrite) error
 	// CountAttempt adds one attempt to the channel's code, unless the
 	// channel is confirmed or has max attempts already, and returns the
 	// registration after the write (counted) or as it stood (not counted).
