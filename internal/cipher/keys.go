@@ -1,7 +1,8 @@
 // Package cipher holds the application's secret keys: the HMAC keys of the
-// blind indexes and of the code hashes, derived from one master secret (and,
-// later, the envelope encryption of personal data). Key material never
-// appears in an error, a log line or a formatted value.
+// blind indexes and of the code hashes, derived from one master secret, and
+// the envelope encryption of personal data (AES-256-GCM under KMS data
+// keys). Key material never appears in an error, a log line or a formatted
+// value.
 package cipher
 
 import (
