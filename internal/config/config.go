@@ -27,6 +27,14 @@ type Config struct {
 	Registration Registration
 	Password     Password
 	Session      Session
+	Recovery     Recovery
+}
+
+// Recovery holds the limits of password recovery (SPEC §2.2) that are its
+// own; its codes follow Registration's numbers (lifetime, resend interval,
+// sends per contact and client address, attempts), as SPEC gives one set.
+type Recovery struct {
+	TTL time.Duration // RECOVERY_TTL: how long a started recovery may be completed
 }
 
 // Session holds the sign-in limits and token lifetimes of SPEC §2.2.
@@ -91,6 +99,8 @@ func Vars() []Var {
 		dur("SEND_WINDOW", "SendWindow", "1h", func(c *Config) *time.Duration { return &c.Registration.SendWindow }),
 		num("CODE_MAX_ATTEMPTS", "CodeMaxAttempts", "5", func(c *Config) *int { return &c.Registration.CodeMaxAttempts }),
 		dur("REGISTRATION_TTL", "RegistrationTtl", "96h", func(c *Config) *time.Duration { return &c.Registration.RegistrationTTL }),
+
+		dur("RECOVERY_TTL", "RecoveryTtl", "1h", func(c *Config) *time.Duration { return &c.Recovery.TTL }),
 
 		dur("ACCESS_TOKEN_TTL", "AccessTokenTtl", "15m", func(c *Config) *time.Duration { return &c.Session.AccessTokenTTL }),
 		dur("REFRESH_TOKEN_TTL", "RefreshTokenTtl", "720h", func(c *Config) *time.Duration { return &c.Session.RefreshTokenTTL }),

@@ -20,6 +20,7 @@ func TestDefaults(t *testing.T) {
 		{"sends per window", c.Registration.SendLimit, 5},
 		{"send window", c.Registration.SendWindow, time.Hour},
 		{"code attempts", c.Registration.CodeMaxAttempts, 5},
+		{"recovery lifetime", c.Recovery.TTL, time.Hour},
 		{"password min", c.Password.MinLength, 8},
 		{"password max", c.Password.MaxLength, 128},
 		{"argon2 memory", c.Password.Argon2MemKiB, uint32(19456)},
