@@ -185,3 +185,24 @@ func (s *Store) countAttempt(ctx context.Context, a attempt) (map[string]types.A
 	}
 	return res.Attributes, true, nil
 }
+
+// confirmCode marks a code's item done in one UpdateItem, on the condition
+// that the code is still the one checked (so a code works once, and only
+// while it is the latest) and the item is not done yet. A failed condition
+// is errConditionFailed, for the flow's own fault.
+func (s *Store) confirmCode(ctx context.Context, a attempt, codeHash []byte, at time.Time) error {
+	in := &dynamodb.UpdateItemInput{
+		TableName:           aws.String(s.table),
+		Key:                 a.key,
+		UpdateExpression:    aws.String("SET " + a.done + " = :at, ver = ver + :one"),
+		ConditionExpression: aws.String(a.code + ".codeHash = :hash AND attribute_not_exists(" + a.done + ")"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":at": num(millis(at)), ":one": num(1), ":hash": &types.AttributeValueMemberB{Value: codeHash},
+		},
+	}
+	if len(a.names) > 0 {
+		in.ExpressionAttributeNames = a.names
+	}
+	_, err := s.db.UpdateItem(ctx, in)
+	return translate("confirm code", err)
+}

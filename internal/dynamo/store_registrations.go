@@ -190,17 +190,9 @@ func (s *Store) CountAttempt(ctx context.Context, id string, kind contact.Kind, 
 
 // MarkConfirmed implements registration.Store with one UpdateItem.
 func (s *Store) MarkConfirmed(ctx context.Context, id string, kind contact.Kind, codeHash []byte, at time.Time) error {
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(s.table),
-		Key:                      regKey(id),
-		UpdateExpression:         aws.String("SET ch.#k.confirmedAt = :at, ver = ver + :one"),
-		ConditionExpression:      aws.String("ch.#k.codeHash = :hash AND attribute_not_exists(ch.#k.confirmedAt)"),
-		ExpressionAttributeNames: map[string]string{"#k": string(kind)},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":at": num(millis(at)), ":one": num(1), ":hash": &types.AttributeValueMemberB{Value: codeHash},
-		},
-	})
-	err = translate("mark confirmed", err)
+	err := s.confirmCode(ctx, attempt{
+		key: regKey(id), code: "ch.#k", done: "ch.#k.confirmedAt", names: map[string]string{"#k": string(kind)},
+	}, codeHash, at)
 	if errors.Is(err, errConditionFailed) {
 		return fmt.Errorf("confirm registration %s: %w", id, registration.ErrChanged)
 	}
