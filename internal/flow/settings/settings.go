@@ -1,31 +1,47 @@
-// Package settings is what a signed-in person does with their own
-// account: see it, list and verify their security events, and mark an
-// event "this was not me" (SPEC §2.2).
+// Package settings is what a signed-in person does with their own account
+// (SPEC §2.2): see it, list and verify their security events, mark an event
+// "this was not me", change the password (current one required), set a
+// security question, add or change the phone or e-mail (re-confirmed by a
+// code), and choose the notification channels.
 package settings
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"math/rand/v2"
-	"strconv"
+	"io"
 	"time"
 
 	"github.com/portalid/portalid/internal/account"
+	"github.com/portalid/portalid/internal/contact"
 	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/challenge"
+	"github.com/portalid/portalid/internal/flow/session"
+	"github.com/portalid/portalid/internal/limit"
+	"github.com/portalid/portalid/internal/secret"
 )
 
-// The outcomes a client can meet.
+// The outcomes a client can meet. The code outcomes of a contact change
+// are those of every flow that sends codes (package challenge).
 var (
-	ErrEventNotFound = fault.New(fault.NotFound, "event-not-found")
-	ErrCursorInvalid = fault.New(fault.Invalid, "cursor-invalid")
-	ErrChanged       = fault.New(fault.Conflict, "account-changed")
-	ErrBusy          = fault.New(fault.Unavailable, "account-busy")
+	ErrEventNotFound     = fault.New(fault.NotFound, "event-not-found")
+	ErrCursorInvalid     = fault.New(fault.Invalid, "cursor-invalid")
+	ErrChanged           = fault.New(fault.Conflict, "account-changed")
+	ErrBusy              = fault.New(fault.Unavailable, "account-busy")
+	ErrKindUnknown       = fault.New(fault.NotFound, "contact-kind-unknown")
+	ErrContactUnchanged  = fault.New(fault.Conflict, "contact-unchanged")
+	ErrContactTaken      = fault.New(fault.Conflict, "contact-taken")
+	ErrNoContactChange   = fault.New(fault.NotFound, "contact-change-not-found")
+	ErrSendLimit         = challenge.ErrSendLimit
+	ErrResendTooSoon     = challenge.ErrResendTooSoon
+	ErrCodeMismatch      = challenge.ErrCodeMismatch
+	ErrCodeExpired       = challenge.ErrCodeExpired
+	ErrAttemptsExhausted = challenge.ErrAttemptsExhausted
+	ErrCodeSuperseded    = challenge.ErrCodeSuperseded
+	ErrPasswordWrong     = session.ErrPasswordWrong
 )
 
-// Store reads events and records the account-wide consequences of a
-// "not me" mark. Writes that lost a race return ErrChanged.
+// Store reads events and persists the changes of settings. Writes that
+// lost a race return ErrChanged.
 type Store interface {
 	// Events lists up to limit events older than before (0: the newest),
 	// newest first.
@@ -36,77 +52,82 @@ type Store interface {
 	// RequireReset revokes every session opened before notBefore and
 	// blocks sign-in until a password reset, with the events.
 	RequireReset(ctx context.Context, notBefore time.Time, ev event.Append) error
+	// ChangePassword sets the password hash and revokes every session
+	// opened before at, with the events.
+	ChangePassword(ctx context.Context, passwordHash string, at time.Time, ev event.Append) error
+	// SetSecurityQuestion stores the question and the answer's hash, with
+	// the events.
+	SetSecurityQuestion(ctx context.Context, question, answerHash string, ev event.Append) error
+	// SetNotificationChannels stores the preferred channels.
+	SetNotificationChannels(ctx context.Context, accountID string, channels []string) error
+	// ContactChange reads, in one round trip, the account's pending change
+	// of the kind (version 0 when none), the account the new contact
+	// belongs to ("" when none) and the counter logs.
+	ContactChange(ctx context.Context, accountID string, kind contact.Kind, to challenge.ContactKey, logKeys []string) (c ContactChange, owner string, logs map[string]limit.Log, err error)
+	// SaveContactChange writes the pending change and the logs in one
+	// transaction, each at the version it was read at.
+	SaveContactChange(ctx context.Context, c ContactChange, logs []challenge.LogWrite) error
+	// CountContactChangeAttempt adds one attempt to the pending change's
+	// code unless it has max attempts, and returns the change after the
+	// write (counted) or as it stood; ErrNoContactChange when none.
+	CountContactChangeAttempt(ctx context.Context, accountID string, kind contact.Kind, max int) (c ContactChange, counted bool, err error)
+	// CommitContactChange, in one transaction: sets the account's
+	// contacts with the events, claims the new contact, frees the old one
+	// (nil when the kind is new to the account) and consumes the change,
+	// whose code must still be the one checked. ErrContactTaken when the
+	// new contact was claimed meanwhile, ErrCodeSuperseded when a new code
+	// replaced the change, ErrChanged when the account moved on.
+	CommitContactChange(ctx context.Context, c ContactChange, old *account.Contact, contacts []account.Contact, ev event.Append) error
 }
 
-// Flow serves a signed-in person's own account.
+// Sessions is what the changes need of sign-in: a second look at the
+// password, counted like a sign-in, and a fresh session after a change
+// that ended all of them.
+type Sessions interface {
+	Reauthenticate(ctx context.Context, p session.Principal, password string) error
+	Reopen(ctx context.Context, a account.Account, c session.Client) (session.Tokens, error)
+}
+
+// Flow serves a signed-in person's own account. Listing and verifying
+// events needs Store and Now only; the changes need the rest.
 type Flow struct {
-	Store Store
-	Now   func() time.Time
+	Store    Store
+	Now      func() time.Time
+	Sessions Sessions
+	Sender   challenge.Sender
+	Index    secret.Hasher // blind indexes of contacts
+	Codes    challenge.Codes
+	Argon2   secret.Argon2
+	Policy   secret.Policy
+	Rand     io.Reader // crypto/rand.Reader in production
 }
 
-// PageSize bounds one page of events.
-const PageSize = 50
-
-// Page is one page of events, newest first, and the cursor of the next.
-type Page struct {
-	Events []event.Event
-	Next   string
-}
-
-// Events lists the account's security events, newest first. The cursor is
-// the one a previous page returned, or "" for the first page.
-func (f *Flow) Events(ctx context.Context, a account.Account, cursor string, limit int) (Page, error) {
-	var before int64
-	if cursor != "" {
-		n, err := strconv.ParseInt(cursor, 10, 64)
-		if err != nil || n <= 1 {
-			return Page{}, fault.InvalidFields(fault.Field{Pointer: "/cursor", Reason: ErrCursorInvalid.Slug})
-		}
-		before = n
-	}
-	if limit <= 0 || limit > PageSize {
-		limit = PageSize
-	}
-	evs, err := f.Store.Events(ctx, a.ID, before, limit)
-	if err != nil {
-		return Page{}, fmt.Errorf("list events of %s: %w", a.ID, err)
-	}
-	p := Page{Events: evs}
-	if len(evs) == limit && evs[len(evs)-1].Seq > 1 {
-		p.Next = strconv.FormatInt(evs[len(evs)-1].Seq, 10)
-	}
-	return p, nil
-}
-
-// Verify checks the account's event chain; brokenAt is 0 when intact.
-func (f *Flow) Verify(ctx context.Context, a account.Account) (brokenAt int64, err error) {
-	evs, err := f.Store.AllEvents(ctx, a.ID)
-	if err != nil {
-		return 0, fmt.Errorf("verify events of %s: %w", a.ID, err)
-	}
-	return event.Verify(evs, a.Events), nil
-}
-
-// NotMe marks an event as not done by the person: every session ends,
-// the password must be reset before the next sign-in, and the mark is an
-// event itself.
-func (f *Flow) NotMe(ctx context.Context, a account.Account, seq string, o event.Origin) error {
-	n, err := strconv.ParseInt(seq, 10, 64)
-	if err != nil || n < 1 || n > a.Events.Seq {
-		return ErrEventNotFound
-	}
-	for race := 0; race < 16; race++ {
+// retry runs a write that appends events to the account, re-reading the
+// account after a lost race so the events chain after the newest head.
+func (f *Flow) retry(ctx context.Context, a account.Account, write func(account.Account) error) (account.Account, error) {
+	err := challenge.Retry(ctx, ErrChanged, ErrBusy, func(race int) error {
 		if race > 0 {
-			time.Sleep(time.Duration(rand.Int64N(int64(race) * int64(5*time.Millisecond))))
+			var err error
 			if a, err = f.Store.Account(ctx, a.ID); err != nil {
-				return fmt.Errorf("mark event of %s: %w", a.ID, err)
+				return err
 			}
 		}
-		now := f.Now()
-		err = f.Store.RequireReset(ctx, now, event.Chain(a.ID, a.Events, now, o, map[string]string{"event": seq}, event.NotMe))
-		if !errors.Is(err, ErrChanged) {
-			return err
-		}
+		return write(a)
+	})
+	return a, err
+}
+
+// after returns the account as it is once ap is appended.
+func after(a account.Account, ap event.Append) account.Account {
+	last := ap.Events[len(ap.Events)-1]
+	a.Events = event.Head{Seq: last.Seq, Hash: last.Hash}
+	return a
+}
+
+// reason is the slug of a validation fault, for a field error.
+func reason(err error) string {
+	if f, ok := fault.As(err); ok {
+		return f.Slug
 	}
-	return ErrBusy
+	return "invalid"
 }
