@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/recovery"
 )
 
@@ -12,42 +13,42 @@ import (
 // the DynamoDB round trips of every step. The counts are exact whatever
 // the machine; the time is the emulator's.
 func BenchmarkRecovery(b *testing.B) {
-	e := newEnv(b)
+	e := flowtest.New(b)
 	steps := []string{"start", "resend", "confirm", "password"}
 	calls, nanos := map[string]int64{}, map[string]int64{}
 	measure := func(step string, fn func() error) {
-		before := e.calls.Load()
+		before := e.Calls.Load()
 		t0 := time.Now()
 		if err := fn(); err != nil {
 			b.Fatalf("%s: %v", step, err)
 		}
 		nanos[step] += time.Since(t0).Nanoseconds()
-		calls[step] += e.calls.Load() - before
+		calls[step] += e.Calls.Load() - before
 	}
 	n := 0
 	for b.Loop() {
 		b.StopTimer()
-		phone, _, _ := e.register(b, false)
+		phone, _, _ := e.Register(b, false)
 		b.StartTimer()
 		n++
 		addr := fmt.Sprintf("10.77.%d.%d", n>>8&255, n&255)
 		var id string
 		measure("start", func() error {
-			st, err := e.flow.Start(ctx, recovery.StartInput{Login: phone, ClientIP: addr})
+			st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: phone, ClientIP: addr})
 			id = st.ID
 			return err
 		})
-		e.clock.Advance(time.Minute)
+		e.Clock.Advance(time.Minute)
 		measure("resend", func() error {
-			_, err := e.flow.Resend(ctx, recovery.ResendInput{ID: id, ClientIP: addr})
+			_, err := e.Recovery.Resend(ctx, recovery.ResendInput{ID: id, ClientIP: addr})
 			return err
 		})
 		measure("confirm", func() error {
-			_, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: id, Code: e.sent.lastCode(b, phone)})
+			_, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: id, Code: e.Sent.LastCode(b, phone)})
 			return err
 		})
 		measure("password", func() error {
-			_, err := e.flow.SetPassword(ctx, recovery.PasswordInput{ID: id, Password: newPassword})
+			_, err := e.Recovery.SetPassword(ctx, recovery.PasswordInput{ID: id, Password: newPassword})
 			return err
 		})
 	}

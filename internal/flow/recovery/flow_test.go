@@ -10,19 +10,20 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/session"
 )
 
 // recover runs a recovery for login to the confirmed step.
-func (e *env) recover(t testing.TB, login, contact string, in recovery.ConfirmInput) string {
+func recoverTo(t testing.TB, e *flowtest.Env, login, contact string, in recovery.ConfirmInput) string {
 	t.Helper()
-	st, err := e.flow.Start(ctx, recovery.StartInput{Login: login, Locale: "ru", ClientIP: ip})
+	st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: login, Locale: "ru", ClientIP: ip})
 	if err != nil {
 		t.Fatalf("Start() error = %v", err)
 	}
-	in.ID, in.Code = st.ID, e.sent.lastCode(t, contact)
-	if _, err := e.flow.Confirm(ctx, in); err != nil {
+	in.ID, in.Code = st.ID, e.Sent.LastCode(t, contact)
+	if _, err := e.Recovery.Confirm(ctx, in); err != nil {
 		t.Fatalf("Confirm() error = %v", err)
 	}
 	return st.ID
@@ -33,11 +34,11 @@ func TestRecoveryRevokesEverySessionAndTellsEveryContact(t *testing.T) {
 	for _, by := range []string{"phone", "email"} {
 		t.Run(by, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			phone, email, accountID := e.register(t, true)
+			e := flowtest.New(t)
+			phone, email, accountID := e.Register(t, true)
 			var tokens []session.Tokens
 			for range 2 {
-				tk, err := e.login(t, phone, password)
+				tk, err := e.Login(phone, password, ip)
 				if err != nil {
 					t.Fatalf("Login() error = %v", err)
 				}
@@ -47,53 +48,53 @@ func TestRecoveryRevokesEverySessionAndTellsEveryContact(t *testing.T) {
 			if by == "email" {
 				login, to, tmpl = email, email, "recovery-code-mail"
 			}
-			st, err := e.flow.Start(ctx, recovery.StartInput{Login: login, Locale: "ru", ClientIP: ip})
+			st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: login, Locale: "ru", ClientIP: ip})
 			if err != nil {
 				t.Fatalf("Start() error = %v", err)
 			}
-			msgs := e.sent.to(to)
+			msgs := e.Sent.To(to)
 			if m := msgs[len(msgs)-1]; m.Template != tmpl || len(m.Params["code"]) != 6 || m.Params["minutes"] != "5" {
 				t.Fatalf("Start() sent %+v, want a %s with a 6-digit code valid 5 min", m, tmpl)
 			}
-			if string(st.Kind) != by || !st.CodeExpires.Equal(e.clock.Now().Add(300*time.Second)) || !st.Expires.Equal(e.clock.Now().Add(time.Hour)) {
+			if string(st.Kind) != by || !st.CodeExpires.Equal(e.Clock.Now().Add(300*time.Second)) || !st.Expires.Equal(e.Clock.Now().Add(time.Hour)) {
 				t.Errorf("Start() = %+v, want the %s channel, code valid 300 s, recovery 1 h", st, by)
 			}
-			e.clock.Advance(time.Minute)
-			if _, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: e.sent.lastCode(t, to)}); err != nil {
+			e.Clock.Advance(time.Minute)
+			if _, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: e.Sent.LastCode(t, to)}); err != nil {
 				t.Fatalf("Confirm() error = %v", err)
 			}
-			e.clock.Advance(time.Minute)
-			before := e.sent.count()
-			res, err := e.flow.SetPassword(ctx, recovery.PasswordInput{ID: st.ID, Password: newPassword, Client: event.Origin{IP: ip}})
+			e.Clock.Advance(time.Minute)
+			before := e.Sent.Count()
+			res, err := e.Recovery.SetPassword(ctx, recovery.PasswordInput{ID: st.ID, Password: newPassword, Client: event.Origin{IP: ip}})
 			if err != nil || res.AccountID != accountID || res.Undelivered != nil {
 				t.Fatalf("SetPassword() = %+v, %v; want the account reset, every notice delivered", res, err)
 			}
 			for _, tk := range tokens {
-				if _, err := e.sessions.Authenticate(ctx, "Bearer "+tk.AccessToken, session.Client{}); !errors.Is(err, session.ErrSessionInvalid) {
+				if _, err := e.Sessions.Authenticate(ctx, "Bearer "+tk.AccessToken, session.Client{}); !errors.Is(err, session.ErrSessionInvalid) {
 					t.Errorf("Authenticate(old session) = %v, want %v", err, session.ErrSessionInvalid)
 				}
-				if _, err := e.sessions.Refresh(ctx, tk.RefreshToken, session.Client{}); !errors.Is(err, session.ErrRefreshInvalid) {
+				if _, err := e.Sessions.Refresh(ctx, tk.RefreshToken, session.Client{}); !errors.Is(err, session.ErrRefreshInvalid) {
 					t.Errorf("Refresh(old session) = %v, want %v", err, session.ErrRefreshInvalid)
 				}
 			}
-			if _, err := e.login(t, phone, password); !errors.Is(err, session.ErrLoginFailed) {
+			if _, err := e.Login(phone, password, ip); !errors.Is(err, session.ErrLoginFailed) {
 				t.Errorf("Login(old password) = %v, want %v", err, session.ErrLoginFailed)
 			}
-			if _, err := e.login(t, phone, newPassword); err != nil {
+			if _, err := e.Login(phone, newPassword, ip); err != nil {
 				t.Errorf("Login(new password) = %v", err)
 			}
 			var told []string
-			for _, m := range e.sent.since(before) {
+			for _, m := range e.Sent.Since(before) {
 				told = append(told, m.Address+" "+m.Template)
 			}
 			if want := []string{phone + " password-reset-sms", email + " password-reset-mail"}; !reflect.DeepEqual(told, want) {
 				t.Errorf("notices = %q, want %q", told, want)
 			}
-			a, err := e.store.Account(ctx, accountID)
+			a, err := e.Store.Account(ctx, accountID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			evs, err := e.store.AllEvents(ctx, accountID)
+			evs, err := e.Store.AllEvents(ctx, accountID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,52 +117,54 @@ func TestRecoveryRevokesEverySessionAndTellsEveryContact(t *testing.T) {
 // TestRules: every limit of a recovery, one case each, on an injected clock.
 func TestRules(t *testing.T) {
 	t.Parallel()
-	type step func(t *testing.T, e *env, c *recCase)
+	type step func(t *testing.T, e *flowtest.Env, c *recCase)
 	confirm := func(code string, want error) step {
-		return func(t *testing.T, e *env, c *recCase) {
+		return func(t *testing.T, e *flowtest.Env, c *recCase) {
 			t.Helper()
 			switch code {
 			case "":
-				code = e.sent.lastCode(t, c.phone)
+				code = e.Sent.LastCode(t, c.phone)
 			case "wrong":
-				code = wrong(e.sent.lastCode(t, c.phone))
+				code = flowtest.Wrong(e.Sent.LastCode(t, c.phone))
 			case "old":
 				code = c.old
 			}
-			_, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: c.id, Code: code})
+			_, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: c.id, Code: code})
 			if want != errAny && !errors.Is(err, want) && !(want == nil && err == nil) {
 				t.Fatalf("Confirm() error = %v, want %v", err, want)
 			}
 		}
 	}
 	resend := func(want error) step {
-		return func(t *testing.T, e *env, c *recCase) {
+		return func(t *testing.T, e *flowtest.Env, c *recCase) {
 			t.Helper()
-			if _, err := e.flow.Resend(ctx, recovery.ResendInput{ID: c.id, ClientIP: ip}); !errors.Is(err, want) && !(want == nil && err == nil) {
+			if _, err := e.Recovery.Resend(ctx, recovery.ResendInput{ID: c.id, ClientIP: ip}); !errors.Is(err, want) && !(want == nil && err == nil) {
 				t.Fatalf("Resend() error = %v, want %v", err, want)
 			}
 		}
 	}
 	setPassword := func(want error) step {
-		return func(t *testing.T, e *env, c *recCase) {
+		return func(t *testing.T, e *flowtest.Env, c *recCase) {
 			t.Helper()
-			if _, err := e.flow.SetPassword(ctx, recovery.PasswordInput{ID: c.id, Password: newPassword}); !errors.Is(err, want) && !(want == nil && err == nil) {
+			if _, err := e.Recovery.SetPassword(ctx, recovery.PasswordInput{ID: c.id, Password: newPassword}); !errors.Is(err, want) && !(want == nil && err == nil) {
 				t.Fatalf("SetPassword() error = %v, want %v", err, want)
 			}
 		}
 	}
 	restart := func(want error) step {
-		return func(t *testing.T, e *env, c *recCase) {
+		return func(t *testing.T, e *flowtest.Env, c *recCase) {
 			t.Helper()
-			st, err := e.flow.Start(ctx, recovery.StartInput{Login: c.phone, ClientIP: ip})
+			st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: c.phone, ClientIP: ip})
 			if !errors.Is(err, want) && !(want == nil && err == nil) {
 				t.Fatalf("Start() error = %v, want %v", err, want)
 			}
 			c.id = st.ID
 		}
 	}
-	wait := func(d time.Duration) step { return func(_ *testing.T, e *env, _ *recCase) { e.clock.Advance(d) } }
-	keep := func(t *testing.T, e *env, c *recCase) { c.old = e.sent.lastCode(t, c.phone) }
+	wait := func(d time.Duration) step {
+		return func(_ *testing.T, e *flowtest.Env, _ *recCase) { e.Clock.Advance(d) }
+	}
+	keep := func(t *testing.T, e *flowtest.Env, c *recCase) { c.old = e.Sent.LastCode(t, c.phone) }
 	tests := []struct {
 		name  string
 		steps []step
@@ -170,8 +173,8 @@ func TestRules(t *testing.T) {
 		{"code expired at 300 s", []step{wait(300 * time.Second), confirm("", recovery.ErrCodeExpired)}},
 		{"resend refused before 60 s", []step{wait(59 * time.Second), resend(recovery.ErrResendTooSoon)}},
 		{"resend allowed at 60 s", []step{wait(60 * time.Second), resend(nil)}},
-		{"only the latest code is valid", []step{keep, wait(time.Minute), resend(nil), func(t *testing.T, e *env, c *recCase) {
-			if c.old != e.sent.lastCode(t, c.phone) {
+		{"only the latest code is valid", []step{keep, wait(time.Minute), resend(nil), func(t *testing.T, e *flowtest.Env, c *recCase) {
+			if c.old != e.Sent.LastCode(t, c.phone) {
 				confirm("old", recovery.ErrMismatch)(t, e, c)
 			}
 		}, confirm("", nil)}},
@@ -198,12 +201,12 @@ func TestRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			phone, _, _ := e.register(t, false)
+			e := flowtest.New(t)
+			phone, _, _ := e.Register(t, false)
 			// The registration's SMS counts against the phone too (see
 			// TestSendsShareOneBudget); an hour on, the case starts afresh.
-			e.clock.Advance(time.Hour)
-			st, err := e.flow.Start(ctx, recovery.StartInput{Login: phone, ClientIP: ip})
+			e.Clock.Advance(time.Hour)
+			st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: phone, ClientIP: ip})
 			if err != nil {
 				t.Fatalf("Start() error = %v", err)
 			}
@@ -224,32 +227,32 @@ var errAny = errors.New("any outcome")
 // flow sends: a registration's code and recovery codes count together.
 func TestSendsShareOneBudget(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	phone, _, _ := e.register(t, false) // one SMS
+	e := flowtest.New(t)
+	phone, _, _ := e.Register(t, false) // one SMS
 	var id string
 	for i := range 4 {
-		e.clock.Advance(time.Minute)
-		st, err := e.flow.Start(ctx, recovery.StartInput{Login: phone, ClientIP: fmt.Sprintf("198.51.100.%d", i+1)})
+		e.Clock.Advance(time.Minute)
+		st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: phone, ClientIP: fmt.Sprintf("198.51.100.%d", i+1)})
 		if err != nil {
 			t.Fatalf("Start() #%d error = %v", i+1, err)
 		}
 		id = st.ID
 	}
-	e.clock.Advance(time.Minute)
-	if _, err := e.flow.Resend(ctx, recovery.ResendInput{ID: id, ClientIP: "198.51.100.9"}); !errors.Is(err, recovery.ErrSendLimit) {
+	e.Clock.Advance(time.Minute)
+	if _, err := e.Recovery.Resend(ctx, recovery.ResendInput{ID: id, ClientIP: "198.51.100.9"}); !errors.Is(err, recovery.ErrSendLimit) {
 		t.Errorf("sixth SMS to the phone within the hour = %v, want %v", err, recovery.ErrSendLimit)
 	}
 }
 
 func TestRetryAfter(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	st, err := e.flow.Start(ctx, recovery.StartInput{Login: "+79990000001", ClientIP: ip})
+	e := flowtest.New(t)
+	st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: "+79990000001", ClientIP: ip})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Advance(20 * time.Second)
-	_, err = e.flow.Resend(ctx, recovery.ResendInput{ID: st.ID, ClientIP: ip})
+	e.Clock.Advance(20 * time.Second)
+	_, err = e.Recovery.Resend(ctx, recovery.ResendInput{ID: st.ID, ClientIP: ip})
 	if f, ok := fault.As(err); !ok || f.Slug != recovery.ErrResendTooSoon.Slug || f.RetryAfter != 40*time.Second {
 		t.Fatalf("Resend() = %v, want resend-too-soon after 40s", err)
 	}
@@ -257,21 +260,21 @@ func TestRetryAfter(t *testing.T) {
 
 func TestSendLimitPerClientAddress(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := flowtest.New(t)
 	// Unknown logins count like known ones: the limit says nothing.
 	for i := range 5 {
-		if _, err := e.flow.Start(ctx, recovery.StartInput{Login: fmt.Sprintf("+7912000000%d", i), ClientIP: ip}); err != nil {
+		if _, err := e.Recovery.Start(ctx, recovery.StartInput{Login: fmt.Sprintf("+7912000000%d", i), ClientIP: ip}); err != nil {
 			t.Fatalf("Start() #%d error = %v", i, err)
 		}
 	}
-	if _, err := e.flow.Start(ctx, recovery.StartInput{Login: "+79120000009", ClientIP: ip}); !errors.Is(err, recovery.ErrSendLimit) {
+	if _, err := e.Recovery.Start(ctx, recovery.StartInput{Login: "+79120000009", ClientIP: ip}); !errors.Is(err, recovery.ErrSendLimit) {
 		t.Fatalf("sixth Start() from one address = %v, want %v", err, recovery.ErrSendLimit)
 	}
-	if _, err := e.flow.Start(ctx, recovery.StartInput{Login: "+79120000009", ClientIP: "198.51.100.1"}); err != nil {
+	if _, err := e.Recovery.Start(ctx, recovery.StartInput{Login: "+79120000009", ClientIP: "198.51.100.1"}); err != nil {
 		t.Fatalf("Start() from another address = %v", err)
 	}
-	e.clock.Advance(time.Hour)
-	if _, err := e.flow.Start(ctx, recovery.StartInput{Login: "+79120000008", ClientIP: ip}); err != nil {
+	e.Clock.Advance(time.Hour)
+	if _, err := e.Recovery.Start(ctx, recovery.StartInput{Login: "+79120000008", ClientIP: ip}); err != nil {
 		t.Fatalf("Start() an hour later = %v", err)
 	}
 }
@@ -280,13 +283,13 @@ func TestSendLimitPerClientAddress(t *testing.T) {
 // answers, in shape and in kind, and nothing is sent anywhere.
 func TestUnknownLoginLooksKnown(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	known, _, _ := e.register(t, false)
+	e := flowtest.New(t)
+	known, _, _ := e.Register(t, false)
 	unknown := "+79990001122"
-	sentBefore := e.sent.count()
+	sentBefore := e.Sent.Count()
 	var statuses []recovery.Status
 	for _, login := range []string{known, unknown} {
-		st, err := e.flow.Start(ctx, recovery.StartInput{Login: login, ClientIP: ip})
+		st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: login, ClientIP: ip})
 		if err != nil {
 			t.Fatalf("Start(%s) error = %v", login[:4], err)
 		}
@@ -296,36 +299,36 @@ func TestUnknownLoginLooksKnown(t *testing.T) {
 	if k.Kind != u.Kind || !k.Expires.Equal(u.Expires) || !k.CodeExpires.Equal(u.CodeExpires) || !k.ResendAfter.Equal(u.ResendAfter) || k.Confirmed != u.Confirmed || len(k.ID) != len(u.ID) {
 		t.Errorf("Start() answers differ: known %+v, unknown %+v", k, u)
 	}
-	if n := e.sent.count() - sentBefore; n != 1 || len(e.sent.to(unknown)) != 0 {
-		t.Errorf("%d messages sent, %d to the unknown login; want one, to the known", n, len(e.sent.to(unknown)))
+	if n := e.Sent.Count() - sentBefore; n != 1 || len(e.Sent.To(unknown)) != 0 {
+		t.Errorf("%d messages sent, %d to the unknown login; want one, to the known", n, len(e.Sent.To(unknown)))
 	}
-	right := e.sent.lastCode(t, known)
+	right := e.Sent.LastCode(t, known)
 	for i, st := range statuses {
-		_, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: wrong(right)})
+		_, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: flowtest.Wrong(right)})
 		if !errors.Is(err, recovery.ErrMismatch) {
 			t.Errorf("Confirm(wrong code) #%d = %v, want %v", i, err, recovery.ErrMismatch)
 		}
 	}
 	// Even the code the known contact got does nothing on the decoy.
-	if _, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: u.ID, Code: right}); !errors.Is(err, recovery.ErrMismatch) {
+	if _, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: u.ID, Code: right}); !errors.Is(err, recovery.ErrMismatch) {
 		t.Errorf("Confirm(decoy) = %v, want %v", err, recovery.ErrMismatch)
 	}
-	e.clock.Advance(time.Minute)
+	e.Clock.Advance(time.Minute)
 	for i, st := range statuses {
-		if _, err := e.flow.Resend(ctx, recovery.ResendInput{ID: st.ID, ClientIP: ip}); err != nil {
+		if _, err := e.Recovery.Resend(ctx, recovery.ResendInput{ID: st.ID, ClientIP: ip}); err != nil {
 			t.Errorf("Resend() #%d = %v", i, err)
 		}
 	}
-	if len(e.sent.to(unknown)) != 0 {
+	if len(e.Sent.To(unknown)) != 0 {
 		t.Errorf("a resend of the decoy sent a message")
 	}
 	for range 5 {
-		_, _ = e.flow.Confirm(ctx, recovery.ConfirmInput{ID: u.ID, Code: "123456"})
+		_, _ = e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: u.ID, Code: "123456"})
 	}
-	if _, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: u.ID, Code: "123456"}); !errors.Is(err, recovery.ErrAttemptsExhausted) {
+	if _, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: u.ID, Code: "123456"}); !errors.Is(err, recovery.ErrAttemptsExhausted) {
 		t.Errorf("sixth Confirm(decoy) = %v, want %v like a real recovery", err, recovery.ErrAttemptsExhausted)
 	}
-	if _, err := e.flow.SetPassword(ctx, recovery.PasswordInput{ID: u.ID, Password: newPassword}); !errors.Is(err, recovery.ErrNotConfirmed) {
+	if _, err := e.Recovery.SetPassword(ctx, recovery.PasswordInput{ID: u.ID, Password: newPassword}); !errors.Is(err, recovery.ErrNotConfirmed) {
 		t.Errorf("SetPassword(decoy) = %v, want %v", err, recovery.ErrNotConfirmed)
 	}
 }
@@ -358,27 +361,27 @@ func TestIdentityChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			phone, _, id := e.register(t, false)
+			e := flowtest.New(t)
+			phone, _, id := e.Register(t, false)
 			attrs := map[string]any{"level": string(tt.level)}
 			if tt.level != account.Simplified {
-				attrs["snilsIndex"] = e.index.Index("snils", "11223344595")
+				attrs["snilsIndex"] = e.Index.Index("snils", "11223344595")
 			}
 			if tt.answer != "" {
-				h, err := e.argon.Hash(tt.answer, fixedSalt{})
+				h, err := e.Argon2.Hash(tt.answer, fixedSalt{})
 				if err != nil {
 					t.Fatal(err)
 				}
 				attrs["securityAnswerHash"] = h
 			}
-			e.setAccount(t, id, attrs)
-			st, err := e.flow.Start(ctx, recovery.StartInput{Login: phone, ClientIP: ip})
+			e.SetAccount(t, id, attrs)
+			st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: phone, ClientIP: ip})
 			if err != nil {
 				t.Fatalf("Start() error = %v", err)
 			}
 			in := tt.in
-			in.ID, in.Code = st.ID, e.sent.lastCode(t, phone)
-			_, err = e.flow.Confirm(ctx, in)
+			in.ID, in.Code = st.ID, e.Sent.LastCode(t, phone)
+			_, err = e.Recovery.Confirm(ctx, in)
 			if !errors.Is(err, tt.wantErr) && !(err == nil && tt.wantErr == nil) {
 				t.Fatalf("Confirm() = %v, want %v", err, tt.wantErr)
 			}
@@ -401,14 +404,14 @@ func (fixedSalt) Read(p []byte) (int, error) {
 
 func TestStandardAccountWithoutSNILSIndexCannotPass(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	phone, _, id := e.register(t, false)
-	e.setAccount(t, id, map[string]any{"level": "standard"})
-	st, err := e.flow.Start(ctx, recovery.StartInput{Login: phone, ClientIP: ip})
+	e := flowtest.New(t)
+	phone, _, id := e.Register(t, false)
+	e.SetAccount(t, id, map[string]any{"level": "standard"})
+	st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: phone, ClientIP: ip})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.flow.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: e.sent.lastCode(t, phone), SNILS: "11223344595"})
+	_, err = e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: e.Sent.LastCode(t, phone), SNILS: "11223344595"})
 	if !errors.Is(err, recovery.ErrMismatch) {
 		t.Errorf("Confirm() = %v, want %v (no stored SNILS index to match)", err, recovery.ErrMismatch)
 	}
@@ -416,51 +419,51 @@ func TestStandardAccountWithoutSNILSIndexCannotPass(t *testing.T) {
 
 func TestResetLiftsRequiredReset(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	phone, _, id := e.register(t, false)
-	e.setAccount(t, id, map[string]any{"resetRequired": true})
-	if _, err := e.login(t, phone, password); !errors.Is(err, session.ErrResetRequired) {
+	e := flowtest.New(t)
+	phone, _, id := e.Register(t, false)
+	e.SetAccount(t, id, map[string]any{"resetRequired": true})
+	if _, err := e.Login(phone, password, ip); !errors.Is(err, session.ErrResetRequired) {
 		t.Fatalf("Login() = %v, want %v", err, session.ErrResetRequired)
 	}
-	rid := e.recover(t, phone, phone, recovery.ConfirmInput{})
-	e.clock.Advance(time.Second)
-	if _, err := e.flow.SetPassword(ctx, recovery.PasswordInput{ID: rid, Password: newPassword}); err != nil {
+	rid := recoverTo(t, e, phone, phone, recovery.ConfirmInput{})
+	e.Clock.Advance(time.Second)
+	if _, err := e.Recovery.SetPassword(ctx, recovery.PasswordInput{ID: rid, Password: newPassword}); err != nil {
 		t.Fatalf("SetPassword() error = %v", err)
 	}
-	if _, err := e.login(t, phone, newPassword); err != nil {
+	if _, err := e.Login(phone, newPassword, ip); err != nil {
 		t.Errorf("Login() after the reset = %v", err)
 	}
 }
 
 func TestBadInputChangesNothing(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	phone, _, _ := e.register(t, false)
-	rid := e.recover(t, phone, phone, recovery.ConfirmInput{})
-	before, sentBefore := e.items(t), e.sent.count()
+	e := flowtest.New(t)
+	phone, _, _ := e.Register(t, false)
+	rid := recoverTo(t, e, phone, phone, recovery.ConfirmInput{})
+	before, sentBefore := e.Items(t), e.Sent.Count()
 	tests := []struct {
 		name   string
 		do     func() error
 		fields []string
 	}{
 		{"login neither phone nor e-mail", func() error {
-			_, err := e.flow.Start(ctx, recovery.StartInput{Login: "Canary", ClientIP: ip})
+			_, err := e.Recovery.Start(ctx, recovery.StartInput{Login: "Canary", ClientIP: ip})
 			return err
 		}, []string{"/login"}},
 		{"SNILS is not a recovery login", func() error {
-			_, err := e.flow.Start(ctx, recovery.StartInput{Login: "112-233-445 95", ClientIP: ip})
+			_, err := e.Recovery.Start(ctx, recovery.StartInput{Login: "112-233-445 95", ClientIP: ip})
 			return err
 		}, []string{"/login"}},
 		{"malformed code, SNILS and answer", func() error {
-			_, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: rid, Code: "12a456", SNILS: "112-233-445 96", Answer: "\x00"})
+			_, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: rid, Code: "12a456", SNILS: "112-233-445 96", Answer: "\x00"})
 			return err
 		}, []string{"/code", "/snils", "/answer"}},
 		{"password against the policy", func() error {
-			_, err := e.flow.SetPassword(ctx, recovery.PasswordInput{ID: rid, Password: "x" + phone[2:] + "x"})
+			_, err := e.Recovery.SetPassword(ctx, recovery.PasswordInput{ID: rid, Password: "x" + phone[2:] + "x"})
 			return err
 		}, []string{"/password"}},
 		{"common password", func() error {
-			_, err := e.flow.SetPassword(ctx, recovery.PasswordInput{ID: rid, Password: "password1"})
+			_, err := e.Recovery.SetPassword(ctx, recovery.PasswordInput{ID: rid, Password: "password1"})
 			return err
 		}, []string{"/password"}},
 	}
@@ -478,14 +481,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 			t.Errorf("%s: fields = %v, want %v", tt.name, got, tt.fields)
 		}
 	}
-	if after := e.items(t); after != before {
+	if after := e.Items(t); after != before {
 		t.Errorf("bad input changed the table: %d items, want %d", after, before)
 	}
-	if e.sent.count() != sentBefore {
+	if e.Sent.Count() != sentBefore {
 		t.Errorf("bad input sent a message")
 	}
 	for _, id := range []string{"nope", "aaaaaaaaaaaaaaaaaaaaaaaaaa"} {
-		if _, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: id, Code: "123456"}); !errors.Is(err, recovery.ErrNotFound) {
+		if _, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: id, Code: "123456"}); !errors.Is(err, recovery.ErrNotFound) {
 			t.Errorf("Confirm(%s) = %v, want %v", id, err, recovery.ErrNotFound)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/recovery"
 )
 
@@ -12,16 +13,16 @@ import (
 // exactly 5 attempts, and the right code is refused afterwards.
 func TestConcurrentWrongCodes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	phone, _, _ := e.register(t, false)
-	st, err := e.flow.Start(ctx, recovery.StartInput{Login: phone, ClientIP: ip})
+	e := flowtest.New(t)
+	phone, _, _ := e.Register(t, false)
+	st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: phone, ClientIP: ip})
 	if err != nil {
 		t.Fatal(err)
 	}
-	right := e.sent.lastCode(t, phone)
+	right := e.Sent.LastCode(t, phone)
 	var mismatch, exhausted atomic.Int32
-	gate(30, func(int) {
-		_, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: wrong(right)})
+	flowtest.Gate(30, func(int) {
+		_, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: flowtest.Wrong(right)})
 		switch {
 		case errors.Is(err, recovery.ErrMismatch):
 			mismatch.Add(1)
@@ -31,7 +32,7 @@ func TestConcurrentWrongCodes(t *testing.T) {
 			t.Errorf("Confirm() error = %v", err)
 		}
 	})
-	r, err := e.store.Recovery(ctx, st.ID)
+	r, err := e.Store.Recovery(ctx, st.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func TestConcurrentWrongCodes(t *testing.T) {
 	if mismatch.Load() != 4 || exhausted.Load() != 26 {
 		t.Errorf("answers: %d mismatch, %d exhausted; want 4 and 26", mismatch.Load(), exhausted.Load())
 	}
-	if _, err := e.flow.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: right}); !errors.Is(err, recovery.ErrAttemptsExhausted) {
+	if _, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: right}); !errors.Is(err, recovery.ErrAttemptsExhausted) {
 		t.Errorf("Confirm(right code) after 5 wrong = %v, want %v", err, recovery.ErrAttemptsExhausted)
 	}
 }
@@ -50,12 +51,12 @@ func TestConcurrentWrongCodes(t *testing.T) {
 // recovery: exactly one is set, the others find the recovery completed.
 func TestConcurrentPasswordResets(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	phone, _, id := e.register(t, false)
-	rid := e.recover(t, phone, phone, recovery.ConfirmInput{})
+	e := flowtest.New(t)
+	phone, _, id := e.Register(t, false)
+	rid := recoverTo(t, e, phone, phone, recovery.ConfirmInput{})
 	var set, completed atomic.Int32
-	gate(10, func(int) {
-		_, err := e.flow.SetPassword(ctx, recovery.PasswordInput{ID: rid, Password: newPassword})
+	flowtest.Gate(10, func(int) {
+		_, err := e.Recovery.SetPassword(ctx, recovery.PasswordInput{ID: rid, Password: newPassword})
 		switch {
 		case err == nil:
 			set.Add(1)
@@ -68,7 +69,7 @@ func TestConcurrentPasswordResets(t *testing.T) {
 	if set.Load() != 1 {
 		t.Errorf("%d passwords set, want exactly 1", set.Load())
 	}
-	evs, err := e.store.AllEvents(ctx, id)
+	evs, err := e.Store.AllEvents(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,83 @@
+package settings_test
+
+import (
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/portalid/portalid/internal/flow/flowtest"
+	"github.com/portalid/portalid/internal/flow/session"
+	"github.com/portalid/portalid/internal/flow/settings"
+)
+
+// TestConcurrentClaimsOfOnePhone: two accounts confirm the same new phone
+// at once (its owner got both codes): exactly one gets it, the other
+// learns it is taken, and the table holds one claim.
+func TestConcurrentClaimsOfOnePhone(t *testing.T) {
+	t.Parallel()
+	for round := range 5 {
+		e := flowtest.New(t)
+		const to = "+79165550000"
+		var ps []session.Principal
+		var codes []string
+		for i := range 2 {
+			phone, _, _ := e.Register(t, false)
+			p, _ := e.Principal(t, phone, ip)
+			if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: to}); err != nil {
+				t.Fatalf("StartContactChange() #%d error = %v", i, err)
+			}
+			ps, codes = append(ps, p), append(codes, e.Sent.LastCode(t, to))
+		}
+		var won, taken atomic.Int32
+		winner := make([]string, 2)
+		flowtest.Gate(2, func(i int) {
+			_, err := e.Settings.ConfirmContactChange(ctx, ps[i], "phone", codes[i])
+			switch {
+			case err == nil:
+				won.Add(1)
+				winner[i] = ps[i].Account.ID
+			case errors.Is(err, settings.ErrContactTaken):
+				taken.Add(1)
+			default:
+				t.Errorf("ConfirmContactChange() error = %v", err)
+			}
+		})
+		if won.Load() != 1 || taken.Load() != 1 {
+			t.Fatalf("round %d: %d won, %d taken; want exactly one of each", round, won.Load(), taken.Load())
+		}
+		if owner := e.Owner(t, "phone", to); owner != winner[0]+winner[1] {
+			t.Errorf("round %d: the phone is claimed by %q, want the winner", round, owner)
+		}
+	}
+}
+
+// TestConcurrentWrongContactCodes: 30 wrong codes at once count exactly 5.
+func TestConcurrentWrongContactCodes(t *testing.T) {
+	t.Parallel()
+	e := flowtest.New(t)
+	phone, _, _ := e.Register(t, false)
+	p, _ := e.Principal(t, phone, ip)
+	const to = "new@example.org"
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to}); err != nil {
+		t.Fatal(err)
+	}
+	right := e.Sent.LastCode(t, to)
+	var mismatch, exhausted atomic.Int32
+	flowtest.Gate(30, func(int) {
+		_, err := e.Settings.ConfirmContactChange(ctx, p, "email", flowtest.Wrong(right))
+		switch {
+		case errors.Is(err, settings.ErrCodeMismatch):
+			mismatch.Add(1)
+		case errors.Is(err, settings.ErrAttemptsExhausted):
+			exhausted.Add(1)
+		default:
+			t.Errorf("ConfirmContactChange() error = %v", err)
+		}
+	})
+	if mismatch.Load() != 4 || exhausted.Load() != 26 {
+		t.Errorf("answers: %d mismatch, %d exhausted; want 4 and 26", mismatch.Load(), exhausted.Load())
+	}
+	if _, err := e.Settings.ConfirmContactChange(ctx, p, "email", right); !errors.Is(err, settings.ErrAttemptsExhausted) {
+		t.Errorf("ConfirmContactChange(right code) after 5 wrong = %v, want %v", err, settings.ErrAttemptsExhausted)
+	}
+}
