@@ -40,8 +40,9 @@ type template struct {
 
 // templates holds every message text. Placeholders are {name}; a parameter
 // value is inserted once and never expanded again. Units are abbreviated
-// ("мин.", "дн.") so no plural forms are needed. The Russian registration
-// code fits one UCS-2 SMS segment (70 characters).
+// ("мин.", "дн.") so no plural forms are needed. The Russian SMS that carry
+// a code fit one UCS-2 SMS segment (70 characters). A notice goes out as
+// <name>-sms to a phone and <name>-mail to an e-mail address.
 var templates = map[string]template{
 	"registration-code": {channel: channelSMS, text: map[string]Message{
 		LocaleRU: {Text: "Код подтверждения: {code}. Действует {minutes} мин. Никому не сообщайте его."},
@@ -85,6 +86,120 @@ var templates = map[string]template{
 				"but an account with it already exists.\n\n" +
 				"If it was you, sign in to your account or recover your password.\n" +
 				"If not, simply ignore this message: nothing has changed.",
+		},
+	}},
+	"recovery-code-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Код восстановления: {code}. Действует {minutes} мин. Никому не сообщайте."},
+		LocaleEN: {Text: "Password recovery code: {code}. Valid for {minutes} min. Never tell it to anyone."},
+	}},
+	"recovery-code-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Код восстановления пароля",
+			Text: "Здравствуйте!\n\n" +
+				"Код для восстановления пароля на портале: {code}\n" +
+				"Он действует {minutes} мин. Никому не сообщайте его.\n\n" +
+				"Если вы не восстанавливали пароль, просто проигнорируйте это письмо: без кода никто не сможет его сменить.",
+		},
+		LocaleEN: {
+			Subject: "Your password recovery code",
+			Text: "Hello,\n\n" +
+				"Your code to recover your portal password: {code}\n" +
+				"It is valid for {minutes} min. Never tell it to anyone.\n\n" +
+				"If you did not ask to recover your password, simply ignore this message: nobody can change it without the code.",
+		},
+	}},
+	"contact-code-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Код для смены номера: {code}. Действует {minutes} мин. Никому не сообщайте."},
+		LocaleEN: {Text: "Code to confirm this phone: {code}. Valid for {minutes} min. Never tell it to anyone."},
+	}},
+	"contact-code-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Подтвердите адрес электронной почты",
+			Text: "Здравствуйте!\n\n" +
+				"Код для подтверждения этого адреса в учётной записи портала: {code}\n" +
+				"Он действует {minutes} мин. Никому не сообщайте его.\n\n" +
+				"Если вы не меняли адрес, просто проигнорируйте это письмо.",
+		},
+		LocaleEN: {
+			Subject: "Confirm your e-mail address",
+			Text: "Hello,\n\n" +
+				"Your code to confirm this address for your portal account: {code}\n" +
+				"It is valid for {minutes} min. Never tell it to anyone.\n\n" +
+				"If you did not change your address, simply ignore this message.",
+		},
+	}},
+	"contact-attempt-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Кто-то пытался привязать ваш номер к другой учётной записи портала. " +
+			"Номер остался вашим, ничего делать не нужно."},
+		LocaleEN: {Text: "Someone tried to add your phone number to another portal account. " +
+			"The number is still yours; nothing needs doing."},
+	}},
+	"contact-attempt-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Попытка привязать ваш адрес к другой учётной записи",
+			Text: "Здравствуйте!\n\n" +
+				"Кто-то пытался привязать этот адрес электронной почты к другой учётной записи портала.\n\n" +
+				"Адрес остался за вашей учётной записью, ничего делать не нужно.",
+		},
+		LocaleEN: {
+			Subject: "Attempt to add your address to another account",
+			Text: "Hello,\n\n" +
+				"Someone tried to add this e-mail address to another portal account.\n\n" +
+				"The address still belongs to your account; nothing needs doing.",
+		},
+	}},
+	"password-changed-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Пароль вашей учётной записи изменён. Если это были не вы, восстановите пароль."},
+		LocaleEN: {Text: "Your portal password was changed. If it was not you, recover your password now."},
+	}},
+	"password-changed-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Пароль изменён",
+			Text: "Здравствуйте!\n\n" +
+				"Пароль вашей учётной записи на портале изменён, все другие сеансы завершены.\n\n" +
+				"Если это были не вы, немедленно восстановите пароль.",
+		},
+		LocaleEN: {
+			Subject: "Your password was changed",
+			Text: "Hello,\n\n" +
+				"The password of your portal account was changed and every other session was ended.\n\n" +
+				"If it was not you, recover your password at once.",
+		},
+	}},
+	"password-reset-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Пароль вашей учётной записи восстановлен, все сеансы завершены. Если это были не вы, восстановите пароль."},
+		LocaleEN: {Text: "Your portal password was reset and every session ended. If it was not you, recover your password now."},
+	}},
+	"password-reset-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Пароль восстановлен",
+			Text: "Здравствуйте!\n\n" +
+				"Пароль вашей учётной записи на портале восстановлен, все сеансы завершены.\n\n" +
+				"Если это были не вы, немедленно восстановите пароль.",
+		},
+		LocaleEN: {
+			Subject: "Your password was reset",
+			Text: "Hello,\n\n" +
+				"The password of your portal account was reset and every session was ended.\n\n" +
+				"If it was not you, recover your password at once.",
+		},
+	}},
+	"contact-changed-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Телефон или почта вашей учётной записи изменены. Если это были не вы, восстановите пароль."},
+		LocaleEN: {Text: "The phone or e-mail of your portal account was changed. If it was not you, recover your password."},
+	}},
+	"contact-changed-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Контактные данные изменены",
+			Text: "Здравствуйте!\n\n" +
+				"В вашей учётной записи на портале изменён номер телефона или адрес электронной почты.\n\n" +
+				"Если это были не вы, немедленно восстановите пароль.",
+		},
+		LocaleEN: {
+			Subject: "Your contact details were changed",
+			Text: "Hello,\n\n" +
+				"The phone number or e-mail address of your portal account was changed.\n\n" +
+				"If it was not you, recover your password at once.",
 		},
 	}},
 }

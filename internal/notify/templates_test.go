@@ -93,9 +93,11 @@ func TestRenderRegistrationCode(t *testing.T) {
 		})
 	}
 	// One UCS-2 segment: a Cyrillic SMS longer than 70 characters costs two.
-	m, _ := Render("registration-code", LocaleRU, map[string]string{"code": "123456", "minutes": "10"})
-	if n := utf8.RuneCountInString(m.Text); n > 70 {
-		t.Errorf("Russian registration code SMS has %d characters, want at most 70 (one segment)", n)
+	for _, name := range []string{"registration-code", "recovery-code-sms", "contact-code-sms"} {
+		m, _ := Render(name, LocaleRU, map[string]string{"code": "123456", "minutes": "10"})
+		if n := utf8.RuneCountInString(m.Text); n > 70 {
+			t.Errorf("Russian %s SMS has %d characters, want at most 70 (one segment)", name, n)
+		}
 	}
 }
 
@@ -142,6 +144,19 @@ func TestLocale(t *testing.T) {
 	for in, want := range tests {
 		if got := Locale(in); got != want {
 			t.Errorf("Locale(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestNoticePairs: the flows send a notice or code as <name>-sms to a
+// phone and <name>-mail to an e-mail address; each needs both.
+func TestNoticePairs(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"recovery-code", "contact-code", "contact-attempt", "contact-changed", "password-changed", "password-reset"} {
+		for suffix, channel := range map[string]string{"-sms": channelSMS, "-mail": channelMail} {
+			if tpl, ok := templates[name+suffix]; !ok || tpl.channel != channel {
+				t.Errorf("template %s%s missing or not for %s", name, suffix, channel)
+			}
 		}
 	}
 }
