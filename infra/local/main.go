@@ -1,13 +1,29 @@
 // Command local runs the local stack, on 127.0.0.1 only.
 //
 //	go run ./infra/local exec -- CMD ARGS...
-//		runs CMD with DynamoDB Local (in memory) started and
-//		AWS_ENDPOINT_URL_DYNAMODB, dummy credentials and AWS_REGION set;
+//		runs CMD with DynamoDB Local (in memory) and the local Step
+//		Functions started and AWS_ENDPOINT_URL_DYNAMODB,
+//		AWS_ENDPOINT_URL_SFN, dummy credentials and AWS_REGION set;
 //		exits with CMD's exit code (make test: exec -- go test -race ./...).
 //	go run ./infra/local run [-port 8080]
 //		runs the whole system for a person: DynamoDB Local with its data
 //		in .local/dynamodb, the fake SNS writing .local/sms-outbox.jsonl,
-//		and the API on http://127.0.0.1:8080 (or $PORT) until Ctrl-C.
+//		the local Step Functions, and the API on http://127.0.0.1:8080 (or
+//		$PORT) until Ctrl-C.
+//
+// The Step Functions part (startStepFunctions, at the end) sets for the
+// child (exec) and the app (run):
+//
+//	AWS_ENDPOINT_URL_SFN       the Step Functions API stand-in on 127.0.0.1
+//	                           (StartExecution, DescribeExecution,
+//	                           GetExecutionHistory, SendTaskSuccess,
+//	                           SendTaskFailure, StopExecution)
+//	<NAME>_STATE_MACHINE_ARN   the ARN of each statemachines/<name>.asl.json
+//	                           registered, e.g. IDENTITY_CHECK_STATE_MACHINE_ARN
+//
+// and reads LOCAL_SFN_DAY, the real time a simulated day takes (a Go
+// duration, default 1s): Wait states, Retry intervals and
+// .waitForTaskToken timeouts are scaled by it.
 package main
 
 import (
@@ -87,10 +103,20 @@ func execCommand(args []string) int {
 			fmt.Fprintln(os.Stderr, "local:", err)
 		}
 	}()
+	sfn, err := startStepFunctions(ctx, os.Stderr, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "local:", err)
+		return 1
+	}
+	defer func() {
+		if err := sfn.stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "local:", err)
+		}
+	}()
 
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = local.MergeEnv(os.Environ(), local.Env(ddb.Endpoint(), "")...)
+	cmd.Env = local.MergeEnv(os.Environ(), append(local.Env(ddb.Endpoint(), ""), sfn.env...)...)
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "local:", err)
 		return 1
@@ -185,6 +211,17 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	}
 	defer stopAll(log, "fake sns", func() error { return shutdown(sns) })
 
+	sfnLog, err := os.OpenFile(filepath.Join(state, "stepfunctions.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer sfnLog.Close()
+	sfn, err := startStepFunctions(ctx, sfnLog, log)
+	if err != nil {
+		return err
+	}
+	defer stopAll(log, "step functions", sfn.stop)
+
 	// The app reads its endpoints and settings from the environment, as
 	// in Lambda.
 	env := append(local.Env(ddb.Endpoint(), sns.URL()),
@@ -193,6 +230,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 		"LOCAL_SIGNING_KEY_FILE="+signingKey,
 		"MAIL_OUTBOX="+mailOutbox,
 	)
+	env = append(env, sfn.env...)
 	if err := local.SetEnv(env...); err != nil {
 		return err
 	}
@@ -223,7 +261,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	}
 	defer stopAll(log, "api", func() error { return shutdown(srv) })
 
-	log.Info("local system ready", "api", srv.URL(), "dynamodb", ddb.Endpoint(), "sns", sns.URL(),
+	log.Info("local system ready", "api", srv.URL(), "dynamodb", ddb.Endpoint(), "sns", sns.URL(), "stepFunctions", sfn.srv.URL(),
 		"table", TableName, "smsOutbox", smsOutbox, "mailOutbox", mailOutbox)
 	banner(os.Stdout, srv.URL(), ddb.Endpoint(), smsOutbox, mailOutbox)
 
@@ -237,6 +275,10 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 		return fmt.Errorf("fake sns: %w", err)
 	case <-ddb.Done():
 		return errors.New("dynamodb local exited unexpectedly (see .local/dynamodb.log)")
+	case <-sfn.sfn.Done():
+		return errors.New("the step functions harness exited unexpectedly (see .local/stepfunctions.log)")
+	case err := <-sfn.srv.Err():
+		return fmt.Errorf("step functions api: %w", err)
 	}
 }
 
@@ -266,4 +308,59 @@ func envInt(name string, def int) int {
 		}
 	}
 	return def
+}
+
+// stepFunctions is the local Step Functions: the harness running the ASL
+// of statemachines/ and its API on 127.0.0.1. The task handlers of those
+// workflows are registered by the workflows' own code; a task without one
+// fails with Local.TaskNotRegistered.
+type stepFunctions struct {
+	sfn *local.SFN
+	srv *local.Server
+	env []string // AWS_ENDPOINT_URL_SFN and the <NAME>_STATE_MACHINE_ARN
+}
+
+func startStepFunctions(ctx context.Context, harnessOutput io.Writer, log *slog.Logger) (*stepFunctions, error) {
+	day := local.DefaultSFNDay
+	if v, ok := os.LookupEnv("LOCAL_SFN_DAY"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("LOCAL_SFN_DAY must be a positive Go duration such as 1s")
+		}
+		day = d
+	}
+	sfn, err := local.StartSFN(ctx, local.SFNOptions{Time: local.SFNTime{Day: day}, Log: log, Output: harnessOutput})
+	if err != nil {
+		return nil, err
+	}
+	srv, err := local.Serve(sfn, 0)
+	if err != nil {
+		_ = sfn.Stop()
+		return nil, err
+	}
+	f := &stepFunctions{sfn: sfn, srv: srv, env: []string{"AWS_ENDPOINT_URL_SFN=" + srv.URL()}}
+	root, err := local.RepoRoot()
+	if err != nil {
+		_ = f.stop()
+		return nil, err
+	}
+	// A workflow that does not register is reported, not fatal: the rest
+	// of the stack stays usable while it is being written.
+	arns, err := sfn.RegisterStateMachines(filepath.Join(root, "statemachines"), stateMachineSubstitutions())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "local: step functions:", err)
+	}
+	f.env = append(f.env, arns...)
+	return f, nil
+}
+
+// stateMachineSubstitutions are the local values of the definitions'
+// ${…} placeholders (the template's DefinitionSubstitutions); each
+// workflow adds the ones it uses.
+func stateMachineSubstitutions() map[string]string {
+	return map[string]string{}
+}
+
+func (f *stepFunctions) stop() error {
+	return errors.Join(shutdown(f.srv), f.sfn.Stop())
 }
