@@ -20,6 +20,8 @@ import (
 	"github.com/portalid/portalid/internal/cipher"
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/dynamo"
+	"github.com/portalid/portalid/internal/flow/challenge"
+	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/flow/session"
 	"github.com/portalid/portalid/internal/flow/settings"
@@ -59,23 +61,40 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	wants := func(fn string) bool { return opts.Function == "" || opts.Function == fn }
 	s := httpapi.Services{Logger: opts.Logger}
 
+	policy := secret.Policy{MinLength: cfg.Password.MinLength, MaxLength: cfg.Password.MaxLength}
+	send := courier(cfg, awsCfg, opts)
 	if wants("registration") {
-		var mail notify.Mailer = notify.NewSES(sesv2.NewFromConfig(awsCfg), cfg.MailFrom)
-		if cfg.MailOutbox != "" {
-			mail = notify.NewOutbox(cfg.MailOutbox)
-		}
 		s.Registration = registration.New(registration.Deps{
 			Store:    store,
-			Sender:   notify.NewCourier(notify.NewSMS(sns.NewFromConfig(awsCfg, opts.SNS...), cfg.SMSSenderID), mail),
+			Sender:   send,
 			Index:    index,
 			Codes:    codes,
 			Argon2:   argon,
-			Policy:   secret.Policy{MinLength: cfg.Password.MinLength, MaxLength: cfg.Password.MaxLength},
+			Policy:   policy,
 			Limits:   cfg.Registration,
 			LinkBase: cfg.PublicURL,
 			Now:      time.Now,
 			Rand:     rand.Reader,
 		})
+	}
+	if wants("recovery") {
+		s.Recovery, err = recovery.New(recovery.Deps{
+			Store:  store,
+			Sender: send,
+			Index:  index,
+			Codes:  codes,
+			Argon2: argon,
+			Policy: policy,
+			Limits: cfg.Registration,
+			TTL:    cfg.Recovery.TTL,
+			Now:    time.Now,
+			Rand:   rand.Reader,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if wants("registration") || wants("recovery") {
 		s.Idempotency = &idempotency.Keeper{Store: store, TTL: idempotency.DefaultTTL, Now: time.Now}
 	}
 	if wants("session") || wants("account") {
@@ -102,9 +121,29 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 		}
 	}
 	if wants("account") {
-		s.Settings = &settings.Flow{Store: store, Now: time.Now}
+		s.Settings = &settings.Flow{
+			Store:    store,
+			Now:      time.Now,
+			Sessions: s.Session,
+			Sender:   send,
+			Index:    index,
+			Codes:    challenge.New(codes, index, rand.Reader, cfg.Registration),
+			Argon2:   argon,
+			Policy:   policy,
+			Rand:     rand.Reader,
+		}
 	}
 	return httpapi.New(s), nil
+}
+
+// courier sends SMS through SNS and mail through SES, or to the local
+// mail outbox when one is configured.
+func courier(cfg config.Config, awsCfg aws.Config, opts Options) *notify.Courier {
+	var mail notify.Mailer = notify.NewSES(sesv2.NewFromConfig(awsCfg), cfg.MailFrom)
+	if cfg.MailOutbox != "" {
+		mail = notify.NewOutbox(cfg.MailOutbox)
+	}
+	return notify.NewCourier(notify.NewSMS(sns.NewFromConfig(awsCfg, opts.SNS...), cfg.SMSSenderID), mail)
 }
 
 // keySource reads the master key from Secrets Manager in AWS, or from the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/flow/settings"
 )
 
@@ -20,23 +21,36 @@ type contactView struct {
 }
 
 type meResponse struct {
-	AccountID          string        `json:"accountId"`
-	Level              string        `json:"level"`
-	ConfirmationMethod *string       `json:"confirmationMethod"`
-	Surname            string        `json:"surname"`
-	GivenName          string        `json:"givenName"`
-	Contacts           []contactView `json:"contacts"`
+	AccountID            string        `json:"accountId"`
+	Level                string        `json:"level"`
+	ConfirmationMethod   *string       `json:"confirmationMethod"`
+	Surname              string        `json:"surname"`
+	GivenName            string        `json:"givenName"`
+	Contacts             []contactView `json:"contacts"`
+	SecurityQuestion     string        `json:"securityQuestion,omitempty"`
+	NotificationChannels []string      `json:"notificationChannels"`
 }
 
 // me answers the signed-in person with their own account; the contacts
 // are theirs, so they see them in full.
 func (h accountRoutes) me(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	a := principal(ctx).Account
-	out := meResponse{AccountID: a.ID, Level: string(a.Level), Surname: a.Surname, GivenName: a.GivenName, Contacts: []contactView{}}
-	for _, c := range a.Contacts {
-		out.Contacts = append(out.Contacts, contactView{Kind: c.Kind, Address: c.Address, ConfirmedAt: c.ConfirmedAt.UTC()})
+	out := meResponse{
+		AccountID: a.ID, Level: string(a.Level), Surname: a.Surname, GivenName: a.GivenName, Contacts: contactViews(a.Contacts),
+		SecurityQuestion: a.SecurityQuestion, NotificationChannels: a.NotificationChannels,
+	}
+	if out.NotificationChannels == nil {
+		out.NotificationChannels = []string{}
 	}
 	return jsonResponse(http.StatusOK, out), nil
+}
+
+func contactViews(cs []account.Contact) []contactView {
+	out := []contactView{}
+	for _, c := range cs {
+		out = append(out, contactView{Kind: c.Kind, Address: c.Address, ConfirmedAt: c.ConfirmedAt.UTC()})
+	}
+	return out
 }
 
 type eventView struct {

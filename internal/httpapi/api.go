@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/flow/session"
 	"github.com/portalid/portalid/internal/flow/settings"
@@ -24,6 +26,7 @@ import (
 // Gateway would never send it there.
 type Services struct {
 	Registration *registration.Flow
+	Recovery     *recovery.Flow
 	Session      *session.Flow
 	Settings     *settings.Flow
 	// JWKS is the public key set of the access tokens.
@@ -51,6 +54,7 @@ type handler func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (even
 var idempotent = map[string]bool{
 	"POST /v1/registrations":               true,
 	"POST /v1/registrations/{id}/password": true,
+	"POST /v1/recovery":                    true,
 }
 
 // New builds the API over the services.
@@ -66,6 +70,13 @@ func New(s Services) *API {
 		a.handlers["POST /v1/registrations/{id}/confirm"] = reg.confirm
 		a.handlers["POST /v1/registrations/{id}/password"] = reg.password
 	}
+	if r := s.Recovery; r != nil {
+		rec := recoveryRoutes{flow: r}
+		a.handlers["POST /v1/recovery"] = rec.start
+		a.handlers["POST /v1/recovery/{id}/resend"] = rec.resend
+		a.handlers["POST /v1/recovery/{id}/confirm"] = rec.confirm
+		a.handlers["POST /v1/recovery/{id}/password"] = rec.password
+	}
 	if f := s.Session; f != nil {
 		sess := sessionRoutes{flow: f, jwks: s.JWKS}
 		a.handlers["POST /v1/sessions"] = sess.login
@@ -79,6 +90,12 @@ func New(s Services) *API {
 			a.handlers["GET /v1/me/events"] = acct.events
 			a.handlers["GET /v1/me/events/verification"] = acct.verify
 			a.handlers["POST /v1/me/events/{seq}/not-me"] = acct.notMe
+			set := settingsRoutes{flow: st}
+			a.handlers["PUT /v1/me/password"] = set.password
+			a.handlers["PUT /v1/me/security-question"] = set.securityQuestion
+			a.handlers["PUT /v1/me/contacts/{kind}"] = set.contact
+			a.handlers["POST /v1/me/contacts/{kind}/confirm"] = set.confirmContact
+			a.handlers["PUT /v1/me/notifications"] = set.notifications
 		}
 		// Every route the table marks Auth runs behind the one check.
 		for _, r := range Table() {
@@ -124,8 +141,11 @@ func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 	attrs = append(attrs, slog.String("route", req.RouteKey), slog.Int("status", res.StatusCode),
 		slog.Int64("durationMs", time.Since(start).Milliseconds()))
 	level := slog.LevelInfo
-	if res.StatusCode >= 500 {
+	switch {
+	case res.StatusCode >= 500:
 		level = slog.LevelError
+	case slices.ContainsFunc(attrs, func(a slog.Attr) bool { return a.Key == "undelivered" }):
+		level = slog.LevelWarn
 	}
 	a.log.LogAttrs(ctx, level, "request served", attrs...)
 	return res, nil
@@ -134,9 +154,10 @@ func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 // serve runs a handler and turns its error into problem+json, returning
 // the log attributes that describe the outcome.
 func (a *API) serve(ctx context.Context, h handler, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, []slog.Attr) {
-	res, err := h(ctx, req)
+	n := &notes{}
+	res, err := h(context.WithValue(ctx, notesKey{}, n), req)
 	if err == nil {
-		return res, []slog.Attr{}
+		return res, append([]slog.Attr{}, n.attrs...)
 	}
 	if f, ok := fault.As(err); ok {
 		return problem(f, req.RequestContext.RequestID), []slog.Attr{slog.String("fault", f.Slug), slog.String("kind", f.Kind.String())}
@@ -156,4 +177,18 @@ func notFound(_ context.Context, req events.APIGatewayV2HTTPRequest) (events.API
 	res := render(http.StatusMethodNotAllowed, fault.New(fault.Invalid, "method-not-allowed"), req.RequestContext.RequestID)
 	res.Headers["allow"] = strings.Join(allowed, ", ")
 	return res, nil
+}
+
+// notes collects what a handler adds to the one log line of its request.
+type notes struct{ attrs []slog.Attr }
+
+type notesKey struct{}
+
+// undelivered notes the notices a completed change could not send; the
+// change stands and the client gets its answer, the log line says what
+// was lost (template and channel, never an address) at Warn.
+func undelivered(ctx context.Context, err error) {
+	if n, ok := ctx.Value(notesKey{}).(*notes); ok && err != nil {
+		n.attrs = append(n.attrs, slog.String("undelivered", err.Error()))
+	}
 }

@@ -76,6 +76,17 @@ var titles = map[string]string{
 	"account-not-found":               "No such account",
 	"storage-unavailable":             "The service is temporarily unavailable",
 	"notification-unavailable":        "The message could not be sent now; try again shortly",
+	"recovery-not-found":              "No such recovery, or it has expired",
+	"recovery-completed":              "This recovery is already complete",
+	"recovery-already-confirmed":      "This recovery is already confirmed; set the new password",
+	"recovery-not-confirmed":          "Confirm the code first",
+	"recovery-mismatch":               "The code or the identity details are not correct",
+	"recovery-busy":                   "Too many concurrent requests for this recovery; try again",
+	"current-password-wrong":          "The current password is not correct",
+	"contact-kind-unknown":            "No such contact kind; use phone or email",
+	"contact-unchanged":               "This is already the account's contact",
+	"contact-change-not-found":        "No contact change is waiting for a code; request one first",
+	"account-busy":                    "Too many concurrent changes to this account; try again",
 }
 
 var kindTitles = map[fault.Kind]string{

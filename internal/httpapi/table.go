@@ -30,6 +30,15 @@ func Table() []Spec {
 		{"GET /v1/me/events", "account", true},
 		{"GET /v1/me/events/verification", "account", true},
 		{"POST /v1/me/events/{seq}/not-me", "account", true},
+		{"PUT /v1/me/password", "account", true},
+		{"PUT /v1/me/security-question", "account", true},
+		{"PUT /v1/me/contacts/{kind}", "account", true},
+		{"POST /v1/me/contacts/{kind}/confirm", "account", true},
+		{"PUT /v1/me/notifications", "account", true},
+		{"POST /v1/recovery", "recovery", false},
+		{"POST /v1/recovery/{id}/resend", "recovery", false},
+		{"POST /v1/recovery/{id}/confirm", "recovery", false},
+		{"POST /v1/recovery/{id}/password", "recovery", false},
 		{DefaultRoute, "registration", false},
 	}
 }

@@ -1,0 +1,168 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/portalid/portalid/internal/httpapi"
+)
+
+func TestSettingsOverHTTP(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	const phone, newPhone = "+79123450201", "+79123450202"
+	s.register(t, phone, "Lantern-Orbit-47")
+	access := s.signIn(t, phone, "Lantern-Orbit-47")
+
+	res, body := s.do(t, authed(t, "PUT", "/v1/me/password", `{"currentPassword":"Lantern-Orbit-47","newPassword":"Harbour-Comet-93"}`, access))
+	if res.StatusCode != http.StatusOK || body["tokenType"] != "Bearer" {
+		t.Fatalf("PUT /v1/me/password = %d %s, want 200 with a fresh token pair", res.StatusCode, res.Body)
+	}
+	fresh := body["accessToken"].(string)
+	if res, _ := s.do(t, authed(t, "GET", "/v1/me", "", access)); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /v1/me with the old session = %d, want 401", res.StatusCode)
+	}
+
+	res, _ = s.do(t, authed(t, "PUT", "/v1/me/security-question", `{"question":"Кличка первой собаки?","answer":"Рекс","currentPassword":"Harbour-Comet-93"}`, fresh))
+	if res.StatusCode != http.StatusNoContent {
+		t.Fatalf("PUT /v1/me/security-question = %d %s, want 204", res.StatusCode, res.Body)
+	}
+	res, body = s.do(t, authed(t, "PUT", "/v1/me/contacts/phone", `{"value":"`+newPhone+`"}`, fresh))
+	if res.StatusCode != http.StatusAccepted || body["kind"] != "phone" {
+		t.Fatalf("PUT /v1/me/contacts/phone = %d %s, want 202", res.StatusCode, res.Body)
+	}
+	res, body = s.do(t, authed(t, "POST", "/v1/me/contacts/phone/confirm", `{"code":"`+s.lastSMSCode(t, newPhone)+`"}`, fresh))
+	if res.StatusCode != http.StatusOK || len(body["contacts"].([]any)) != 1 {
+		t.Fatalf("POST /v1/me/contacts/phone/confirm = %d %s, want 200 with the new phone", res.StatusCode, res.Body)
+	}
+	res, body = s.do(t, authed(t, "PUT", "/v1/me/notifications", `{"channels":["sms"]}`, fresh))
+	if res.StatusCode != http.StatusOK || !slices.Equal(body["channels"].([]any), []any{"sms"}) {
+		t.Fatalf("PUT /v1/me/notifications = %d %s, want 200 [sms]", res.StatusCode, res.Body)
+	}
+	res, body = s.do(t, authed(t, "GET", "/v1/me", "", fresh))
+	contact := body["contacts"].([]any)[0].(map[string]any)
+	if res.StatusCode != http.StatusOK || contact["address"] != newPhone || body["securityQuestion"] != "Кличка первой собаки?" || !slices.Equal(body["notificationChannels"].([]any), []any{"sms"}) {
+		t.Errorf("GET /v1/me = %d %s, want the new phone, the question and the channel", res.StatusCode, res.Body)
+	}
+	if strings.Contains(res.Body, "Рекс") || strings.Contains(strings.ToLower(s.logs.String()), "рекс") {
+		t.Errorf("the security answer was echoed")
+	}
+
+	// Recovery of that account now asks for the answer.
+	res, body = s.do(t, event(t, "POST", "/v1/recovery", `{"login":"`+newPhone+`"}`))
+	id := body["recoveryId"].(string)
+	code := s.lastSMSCode(t, newPhone)
+	if res, b := s.do(t, event(t, "POST", "/v1/recovery/"+id+"/confirm", `{"code":"`+code+`"}`)); res.StatusCode != 400 || b["type"] != httpapi.ProblemBase+"recovery-mismatch" {
+		t.Errorf("confirm without the answer = %d %s, want 400 recovery-mismatch", res.StatusCode, res.Body)
+	}
+	if res, _ := s.do(t, event(t, "POST", "/v1/recovery/"+id+"/confirm", `{"code":"`+code+`","answer":"  РЕКС "}`)); res.StatusCode != http.StatusOK {
+		t.Errorf("confirm with the answer = %d %s, want 200", res.StatusCode, res.Body)
+	}
+}
+
+// TestTakenContactOverHTTP: a phone of another account gets the same
+// answer as a free one; no code goes to it, its owner is told.
+func TestTakenContactOverHTTP(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	const owner, free = "+79123450301", "+79123450304"
+	s.register(t, owner, "Lantern-Orbit-47")
+	var statuses []int
+	var shapes [][]string
+	for i, to := range []string{free, owner} {
+		phone := "+7912345031" + string(rune('0'+i))
+		s.register(t, phone, "Lantern-Orbit-47")
+		access := s.signIn(t, phone, "Lantern-Orbit-47")
+		before := s.sms(t, to)
+		res, body := s.do(t, authed(t, "PUT", "/v1/me/contacts/phone", `{"value":"`+to+`"}`, access))
+		statuses, shapes = append(statuses, res.StatusCode), append(shapes, keysOf(body))
+		if s.sms(t, to) != before+1 {
+			t.Errorf("%d messages to the new contact, want one", s.sms(t, to)-before)
+		}
+		if to == owner {
+			if c := smsCode.FindString(s.lastSMS(t, owner)); c != "" {
+				t.Errorf("the owner of a taken phone got a code")
+			}
+			res, body := s.do(t, authed(t, "POST", "/v1/me/contacts/phone/confirm", `{"code":"123456"}`, access))
+			if res.StatusCode != 400 || body["type"] != httpapi.ProblemBase+"code-mismatch" {
+				t.Errorf("confirm of a taken phone = %d %s, want 400 code-mismatch", res.StatusCode, res.Body)
+			}
+		}
+	}
+	if statuses[0] != http.StatusAccepted || statuses[1] != statuses[0] || !slices.Equal(shapes[0], shapes[1]) {
+		t.Errorf("answers differ: %v %v", statuses, shapes)
+	}
+}
+
+// TestSettingsAndRecoveryBadRequests: bad input to the new routes is
+// problem+json naming the fields, echoes nothing, and writes nothing.
+func TestSettingsAndRecoveryBadRequests(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	const phone = "+79123450401"
+	s.register(t, phone, "Lantern-Orbit-47")
+	access := s.signIn(t, phone, "Lantern-Orbit-47")
+	const canary = "Canary-7f3a91"
+	const none = "aaaaaaaaaaaaaaaaaaaaaaaaaa"
+	tests := []struct {
+		name, method, path, body string
+		auth                     bool
+		status                   int
+		typ                      string
+		pointers                 []string
+	}{
+		{"password: malformed JSON", "PUT", "/v1/me/password", `{"currentPassword":`, true, 400, "malformed-json", nil},
+		{"password: unknown field", "PUT", "/v1/me/password", `{"currentPassword":"x","admin":true}`, true, 400, "validation-failed", []string{"/admin"}},
+		{"password: weak and no current", "PUT", "/v1/me/password", `{"newPassword":"Ab1"}`, true, 400, "validation-failed", []string{"/currentPassword", "/newPassword"}},
+		{"password: no token", "PUT", "/v1/me/password", `{"currentPassword":"Lantern-Orbit-47","newPassword":"Harbour-Comet-93"}`, false, 401, "authentication-required", nil},
+		{"question: bad fields", "PUT", "/v1/me/security-question", `{"question":"?","answer":" ","currentPassword":""}`, true, 400, "validation-failed", []string{"/question", "/answer", "/currentPassword"}},
+		{"question: wrong type", "PUT", "/v1/me/security-question", `{"question":1}`, true, 400, "validation-failed", []string{"/question"}},
+		{"contact: unknown kind", "PUT", "/v1/me/contacts/fax", `{"value":"1"}`, true, 404, "contact-kind-unknown", nil},
+		{"contact: bad phone", "PUT", "/v1/me/contacts/phone", `{"value":"` + canary + `"}`, true, 400, "validation-failed", []string{"/value"}},
+		{"contact: bad e-mail", "PUT", "/v1/me/contacts/email", `{"value":"` + canary + `@"}`, true, 400, "validation-failed", []string{"/value"}},
+		{"contact: own phone", "PUT", "/v1/me/contacts/phone", `{"value":"` + phone + `"}`, true, 409, "contact-unchanged", nil},
+		{"contact: bad code", "POST", "/v1/me/contacts/phone/confirm", `{"code":"` + canary + `"}`, true, 400, "validation-failed", []string{"/code"}},
+		{"contact: no change waiting", "POST", "/v1/me/contacts/phone/confirm", `{"code":"123456"}`, true, 404, "contact-change-not-found", nil},
+		{"notifications: unknown and missing", "PUT", "/v1/me/notifications", `{"channels":["` + canary + `","email"]}`, true, 400, "validation-failed", []string{"/channels/0", "/channels/1"}},
+		{"notifications: not a list", "PUT", "/v1/me/notifications", `{"channels":"sms"}`, true, 400, "validation-failed", []string{"/channels"}},
+		{"recovery: bad login", "POST", "/v1/recovery", `{"login":"` + canary + `"}`, false, 400, "validation-failed", []string{"/login"}},
+		{"recovery: unknown field", "POST", "/v1/recovery", `{"login":"+79123450401","snils":"1"}`, false, 400, "validation-failed", []string{"/snils"}},
+		{"recovery: bad code, SNILS, answer", "POST", "/v1/recovery/" + none + "/confirm", `{"code":"12a","snils":"` + canary + `","answer":"\u0000"}`, false, 400, "validation-failed", []string{"/code", "/snils", "/answer"}},
+		{"recovery: unknown recovery", "POST", "/v1/recovery/" + none + "/confirm", `{"code":"123456"}`, false, 404, "recovery-not-found", nil},
+		{"recovery: malformed id", "POST", "/v1/recovery/" + canary + "/password", `{"password":"Harbour-Comet-93"}`, false, 404, "recovery-not-found", nil},
+		{"recovery: resend body not JSON", "POST", "/v1/recovery/" + none + "/resend", `[`, false, 400, "malformed-json", nil},
+		{"recovery: wrong method", "GET", "/v1/recovery", "", false, 405, "method-not-allowed", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := s.items(t)
+			req := event(t, tt.method, tt.path, tt.body)
+			if tt.auth {
+				req = authed(t, tt.method, tt.path, tt.body, access)
+			}
+			res, body := s.do(t, req)
+			if res.StatusCode != tt.status || res.Headers["content-type"] != "application/problem+json" {
+				t.Fatalf("%s %s = %d %q %s, want %d problem+json", tt.method, tt.path, res.StatusCode, res.Headers["content-type"], res.Body, tt.status)
+			}
+			if body["type"] != httpapi.ProblemBase+tt.typ || body["title"] == "" {
+				t.Errorf("problem = %s, want type %s with a title", res.Body, tt.typ)
+			}
+			var pointers []string
+			errs, _ := body["errors"].([]any)
+			for _, e := range errs {
+				pointers = append(pointers, e.(map[string]any)["pointer"].(string))
+			}
+			if strings.Join(pointers, ",") != strings.Join(tt.pointers, ",") {
+				t.Errorf("problem pointers = %v, want %v", pointers, tt.pointers)
+			}
+			if strings.Contains(res.Body, canary) || strings.Contains(s.logs.String(), canary) {
+				t.Errorf("the input value was echoed in the response or logs")
+			}
+			if after := s.items(t); after != before {
+				t.Errorf("bad request changed the table (%d items, was %d)", after, before)
+			}
+		})
+	}
+}
