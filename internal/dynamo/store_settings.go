@@ -169,7 +169,7 @@ func (s *Store) CommitContactChange(ctx context.Context, c settings.ContactChang
 		case claim:
 			return fmt.Errorf("commit contact change: %w", settings.ErrContactTaken)
 		case consume:
-			return fmt.Errorf("commit contact change: %w", settings.ErrCodeSuperseded)
+			return fmt.Errorf("commit contact change: %w", challenge.ErrCodeSuperseded)
 		}
 	}
 	return fmt.Errorf("commit contact change: %w", settings.ErrChanged)

@@ -218,36 +218,44 @@ func TestBadRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := s.items(t)
 			req := event(t, tt.method, tt.path, tt.body)
 			if tt.contentType != "" {
 				req.Headers["content-type"] = tt.contentType
 			}
-			res, body := s.do(t, req)
-			if res.StatusCode != tt.status || res.Headers["content-type"] != "application/problem+json" {
-				t.Fatalf("%s %s = %d %q %s, want %d problem+json", tt.method, tt.path, res.StatusCode, res.Headers["content-type"], res.Body, tt.status)
-			}
-			if body["type"] != httpapi.ProblemBase+tt.typ || body["status"] != float64(tt.status) || body["title"] == "" {
-				t.Errorf("problem = %s, want type %s", res.Body, tt.typ)
-			}
-			var pointers []string
-			errs, _ := body["errors"].([]any)
-			for _, e := range errs {
-				pointers = append(pointers, e.(map[string]any)["pointer"].(string))
-			}
-			if strings.Join(pointers, ",") != strings.Join(tt.pointers, ",") {
-				t.Errorf("problem pointers = %v, want %v", pointers, tt.pointers)
-			}
-			if strings.Contains(res.Body, canary) || strings.Contains(s.logs.String(), canary) {
-				t.Errorf("the input value was echoed in the response or logs")
-			}
-			if after := s.items(t); after != before {
-				t.Errorf("bad request changed the table (%d items, was %d)", after, before)
-			}
+			s.badRequest(t, req, tt.status, tt.typ, tt.pointers, canary)
 		})
 	}
 	if res, _ := s.do(t, event(t, "GET", "/v1/registrations", "")); res.Headers["allow"] != "POST" {
 		t.Errorf("405 Allow = %q, want POST", res.Headers["allow"])
+	}
+}
+
+// badRequest sends a request that must fail: a problem+json answer with
+// the status, type and field pointers, the canary echoed nowhere, and the
+// table unchanged.
+func (s *system) badRequest(t *testing.T, req events.APIGatewayV2HTTPRequest, status int, typ string, pointers []string, canary string) {
+	t.Helper()
+	before := s.items(t)
+	res, body := s.do(t, req)
+	if res.StatusCode != status || res.Headers["content-type"] != "application/problem+json" {
+		t.Fatalf("%s = %d %q %s, want %d problem+json", req.RouteKey, res.StatusCode, res.Headers["content-type"], res.Body, status)
+	}
+	if body["type"] != httpapi.ProblemBase+typ || body["status"] != float64(status) || body["title"] == "" {
+		t.Errorf("problem = %s, want type %s with a title", res.Body, typ)
+	}
+	var got []string
+	errs, _ := body["errors"].([]any)
+	for _, e := range errs {
+		got = append(got, e.(map[string]any)["pointer"].(string))
+	}
+	if strings.Join(got, ",") != strings.Join(pointers, ",") {
+		t.Errorf("problem pointers = %v, want %v", got, pointers)
+	}
+	if strings.Contains(res.Body, canary) || strings.Contains(s.logs.String(), canary) {
+		t.Errorf("the input value was echoed in the response or logs")
+	}
+	if after := s.items(t); after != before {
+		t.Errorf("bad request changed the table (%d items, was %d)", after, before)
 	}
 }
 

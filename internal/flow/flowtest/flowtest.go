@@ -56,7 +56,7 @@ func New(t testing.TB) *Env {
 	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	e := &Env{
-		Sent: &Recorder{}, Clock: &Clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, DB: db, Table: table,
+		Sent: &Recorder{}, Clock: NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)), DB: db, Table: table,
 		Index:  secret.NewHasher([]byte("index-key-for-tests-only-0123456789abcdef")),
 		Argon2: secret.Argon2{Time: 1, MemoryKiB: 64, Threads: 1},
 	}

@@ -72,17 +72,30 @@ func (r *Recorder) LastCode(t testing.TB, address string) string {
 	return ""
 }
 
-// Clock is a settable time source.
+// Clock is a settable time source; with a tick set, every reading moves
+// it on by the tick, as a real clock moves between concurrent requests.
 type Clock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu   sync.Mutex
+	now  time.Time
+	tick time.Duration
 }
 
-// Now returns the clock's time.
+// NewClock returns a clock standing at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now returns the clock's time, after moving it on by the tick.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.now = c.now.Add(c.tick)
 	return c.now
+}
+
+// SetTick makes every reading move the clock on by d.
+func (c *Clock) SetTick(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tick = d
 }
 
 // Advance moves the clock on by d.

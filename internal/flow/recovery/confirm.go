@@ -7,6 +7,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/person"
 	"github.com/portalid/portalid/internal/secret"
 )
@@ -91,7 +92,7 @@ func (f *Flow) Confirm(ctx context.Context, in ConfirmInput) (Status, error) {
 	}
 	err = f.Store.ConfirmRecovery(ctx, r.ID, r.Code.Hash, now)
 	if errors.Is(err, ErrChanged) {
-		return Status{}, ErrCodeSuperseded
+		return Status{}, challenge.ErrCodeSuperseded
 	}
 	if err != nil {
 		return Status{}, fmt.Errorf("confirm recovery %s: %w", r.ID, err)

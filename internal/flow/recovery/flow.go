@@ -17,21 +17,17 @@ import (
 	"github.com/portalid/portalid/internal/secret"
 )
 
-// The outcomes a client can meet, by slug. The code outcomes are those of
-// every flow that sends codes (package challenge).
+// The outcomes a client can meet, by slug, besides those of every flow
+// that sends codes (challenge.ErrSendLimit, ErrResendTooSoon,
+// ErrCodeExpired, ErrAttemptsExhausted, ErrCodeSuperseded).
 var (
-	ErrNotFound          = fault.New(fault.NotFound, "recovery-not-found")
-	ErrCompleted         = fault.New(fault.Conflict, "recovery-completed")
-	ErrAlreadyConfirmed  = fault.New(fault.Conflict, "recovery-already-confirmed")
-	ErrNotConfirmed      = fault.New(fault.Conflict, "recovery-not-confirmed")
-	ErrMismatch          = fault.New(fault.Invalid, "recovery-mismatch")
-	ErrChanged           = fault.New(fault.Conflict, "recovery-changed")
-	ErrBusy              = fault.New(fault.Unavailable, "recovery-busy")
-	ErrSendLimit         = challenge.ErrSendLimit
-	ErrResendTooSoon     = challenge.ErrResendTooSoon
-	ErrCodeExpired       = challenge.ErrCodeExpired
-	ErrAttemptsExhausted = challenge.ErrAttemptsExhausted
-	ErrCodeSuperseded    = challenge.ErrCodeSuperseded
+	ErrNotFound         = fault.New(fault.NotFound, "recovery-not-found")
+	ErrCompleted        = fault.New(fault.Conflict, "recovery-completed")
+	ErrAlreadyConfirmed = fault.New(fault.Conflict, "recovery-already-confirmed")
+	ErrNotConfirmed     = fault.New(fault.Conflict, "recovery-not-confirmed")
+	ErrMismatch         = fault.New(fault.Invalid, "recovery-mismatch")
+	ErrChanged          = fault.New(fault.Conflict, "recovery-changed")
+	ErrBusy             = fault.New(fault.Unavailable, "recovery-busy")
 )
 
 // Deps is what the flow needs; main builds it once at cold start.

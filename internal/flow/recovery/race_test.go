@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/recovery"
 )
@@ -26,7 +27,7 @@ func TestConcurrentWrongCodes(t *testing.T) {
 		switch {
 		case errors.Is(err, recovery.ErrMismatch):
 			mismatch.Add(1)
-		case errors.Is(err, recovery.ErrAttemptsExhausted):
+		case errors.Is(err, challenge.ErrAttemptsExhausted):
 			exhausted.Add(1)
 		default:
 			t.Errorf("Confirm() error = %v", err)
@@ -42,8 +43,8 @@ func TestConcurrentWrongCodes(t *testing.T) {
 	if mismatch.Load() != 4 || exhausted.Load() != 26 {
 		t.Errorf("answers: %d mismatch, %d exhausted; want 4 and 26", mismatch.Load(), exhausted.Load())
 	}
-	if _, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: right}); !errors.Is(err, recovery.ErrAttemptsExhausted) {
-		t.Errorf("Confirm(right code) after 5 wrong = %v, want %v", err, recovery.ErrAttemptsExhausted)
+	if _, err := e.Recovery.Confirm(ctx, recovery.ConfirmInput{ID: st.ID, Code: right}); !errors.Is(err, challenge.ErrAttemptsExhausted) {
+		t.Errorf("Confirm(right code) after 5 wrong = %v, want %v", err, challenge.ErrAttemptsExhausted)
 	}
 }
 

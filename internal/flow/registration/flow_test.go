@@ -344,8 +344,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 			t.Errorf("%s: Start() changed the table", tt.name)
 		}
 	}
-	if len(e.sent.msgs) != 0 {
-		t.Errorf("bad input sent %d messages, want none", len(e.sent.msgs))
+	if e.sent.Count() != 0 {
+		t.Errorf("bad input sent %d messages, want none", e.sent.Count())
 	}
 	for _, in := range []registration.ConfirmInput{{ID: "nope", Code: "123456"}, {ID: "x", Code: "12a456"}, {ID: "x", Token: "short"}, {ID: "x"}, {ID: "x", Code: "123456", Token: "t"}} {
 		if _, err := e.flow.Confirm(ctx, in); err == nil {

@@ -3,8 +3,6 @@ package registration_test
 import (
 	"context"
 	"crypto/rand"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,80 +13,26 @@ import (
 
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/dynamo"
+	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/secret"
 	"github.com/portalid/portalid/internal/testenv"
 )
 
-// sent is one message the flow asked to deliver.
-type sent struct {
-	Kind, Address, Template string
-	Params                  map[string]string
-}
-
-// recorder is a Sender that keeps what it was asked to send.
-type recorder struct {
-	mu   sync.Mutex
-	msgs []sent
-}
-
-func (r *recorder) Send(_ context.Context, kind, address, template, _ string, params map[string]string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.msgs = append(r.msgs, sent{kind, address, template, params})
-	return nil
-}
+// recorder is the Sender that keeps what it was asked to send.
+type recorder struct{ flowtest.Recorder }
 
 // to returns the messages sent to address, oldest first.
-func (r *recorder) to(address string) []sent {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []sent
-	for _, m := range r.msgs {
-		if m.Address == address {
-			out = append(out, m)
-		}
-	}
-	return out
-}
+func (r *recorder) to(address string) []flowtest.Message { return r.To(address) }
 
 // lastCode returns the latest SMS code or link token sent to address.
 func (r *recorder) lastCode(t testing.TB, address string) string {
 	t.Helper()
-	msgs := r.to(address)
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if c, ok := msgs[i].Params["code"]; ok {
-			return c
-		}
-		if l, ok := msgs[i].Params["link"]; ok {
-			_, tok, _ := strings.Cut(l, "token=")
-			return tok
-		}
-	}
-	t.Fatalf("no code was sent to the contact")
-	return ""
+	return r.LastCode(t, address)
 }
 
-// clock is a settable time source; with tick set, every reading moves it
-// on by tick, as a real clock moves between concurrent requests.
-type clock struct {
-	mu   sync.Mutex
-	now  time.Time
-	tick time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(c.tick)
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// clock is a settable time source (see flowtest.Clock).
+type clock = flowtest.Clock
 
 type env struct {
 	flow  *registration.Flow
@@ -109,7 +53,7 @@ func newEnv(t testing.TB, tune ...func(*config.Registration)) *env {
 	for _, f := range tune {
 		f(&limits)
 	}
-	e := &env{sent: &recorder{}, clock: &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, db: db, table: table}
+	e := &env{sent: &recorder{}, clock: flowtest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)), db: db, table: table}
 	e.store = dynamo.New(dynamodb.New(db.Options(), dynamo.CountCalls(&e.calls)), table)
 	e.flow = registration.New(registration.Deps{
 		Store:    e.store,
@@ -163,17 +107,4 @@ func startInput(phone, email, ip string) registration.StartInput {
 }
 
 // gate starts n goroutines at once and waits for all of them.
-func gate(n int, fn func(i int)) {
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			fn(i)
-		}()
-	}
-	close(start)
-	wg.Wait()
-}
+var gate = flowtest.Gate

@@ -129,7 +129,7 @@ func TestConcurrentResends(t *testing.T) {
 		t.Fatalf("Start() error = %v", err)
 	}
 	e.clock.Advance(time.Second)
-	e.clock.tick = time.Millisecond
+	e.clock.SetTick(time.Millisecond)
 	var ok, limited atomic.Int32
 	gate(20, func(i int) {
 		_, err := e.flow.Resend(ctx, registration.ResendInput{ID: st.ID, ClientIP: fmt.Sprintf("198.51.100.%d", i+1)})

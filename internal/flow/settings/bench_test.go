@@ -12,21 +12,10 @@ import (
 
 // BenchmarkSettings runs every change of settings on fresh accounts and
 // reports the DynamoDB round trips of each, after the request's
-// authentication (one BatchGetItem, counted as "authenticate"). The counts
-// are exact whatever the machine; the time is the emulator's.
+// authentication (one BatchGetItem, counted as "authenticate").
 func BenchmarkSettings(b *testing.B) {
 	e := flowtest.New(b)
-	steps := []string{"authenticate", "password", "question", "contact-start", "contact-confirm", "notifications"}
-	calls, nanos := map[string]int64{}, map[string]int64{}
-	measure := func(step string, fn func() error) {
-		before := e.Calls.Load()
-		t0 := time.Now()
-		if err := fn(); err != nil {
-			b.Fatalf("%s: %v", step, err)
-		}
-		nanos[step] += time.Since(t0).Nanoseconds()
-		calls[step] += e.Calls.Load() - before
-	}
+	m := e.Meter("authenticate", "password", "question", "contact-start", "contact-confirm", "notifications")
 	n := 0
 	for b.Loop() {
 		b.StopTimer()
@@ -40,37 +29,34 @@ func BenchmarkSettings(b *testing.B) {
 		n++
 		addr := fmt.Sprintf("10.88.%d.%d", n>>8&255, n&255)
 		var p session.Principal
-		measure("authenticate", func() error {
+		m.Measure(b, "authenticate", func() error {
 			p, err = e.Sessions.Authenticate(ctx, "Bearer "+tk.AccessToken, session.Client{IP: addr})
 			return err
 		})
 		var out settings.PasswordChanged
-		measure("password", func() error {
+		m.Measure(b, "password", func() error {
 			out, err = e.Settings.ChangePassword(ctx, p, settings.PasswordInput{Current: password, New: newPassword})
 			return err
 		})
 		p, _ = e.Sessions.Authenticate(ctx, "Bearer "+out.Tokens.AccessToken, session.Client{IP: addr})
-		measure("question", func() error {
+		m.Measure(b, "question", func() error {
 			return e.Settings.SetSecurityQuestion(ctx, p, settings.QuestionInput{Question: "Кличка собаки?", Answer: "Рекс", CurrentPassword: newPassword})
 		})
 		to := fmt.Sprintf("bench%d@example.org", n)
 		p, _ = e.Sessions.Authenticate(ctx, "Bearer "+out.Tokens.AccessToken, session.Client{IP: addr})
-		measure("contact-start", func() error {
+		m.Measure(b, "contact-start", func() error {
 			_, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to})
 			return err
 		})
-		measure("contact-confirm", func() error {
+		m.Measure(b, "contact-confirm", func() error {
 			_, err := e.Settings.ConfirmContactChange(ctx, p, "email", e.Sent.LastCode(b, to))
 			return err
 		})
 		p, _ = e.Sessions.Authenticate(ctx, "Bearer "+out.Tokens.AccessToken, session.Client{IP: addr})
-		measure("notifications", func() error {
+		m.Measure(b, "notifications", func() error {
 			_, err := e.Settings.SetNotificationChannels(ctx, p.Account, []string{"sms", "email"})
 			return err
 		})
 	}
-	for _, s := range steps {
-		b.ReportMetric(float64(calls[s])/float64(n), s+"-ddb-calls/op")
-		b.ReportMetric(float64(nanos[s])/float64(n)/1e6, s+"-ms/op")
-	}
+	m.Report(b, n)
 }

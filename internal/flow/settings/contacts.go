@@ -152,7 +152,7 @@ func (f *Flow) ConfirmContactChange(ctx context.Context, p session.Principal, ki
 	}
 	// A taken contact was never sent its code: nothing matches.
 	if ok := f.Codes.Matches(c.Code, purposeContactCode, c.id(), clear); !ok || c.Taken {
-		return ContactChanged{}, f.Codes.Missed(c.Code, ErrCodeMismatch)
+		return ContactChanged{}, f.Codes.Missed(c.Code, challenge.ErrCodeMismatch)
 	}
 	var before, contacts []account.Contact
 	a, err := f.retry(ctx, p.Account, func(a account.Account) error {
@@ -168,7 +168,7 @@ func (f *Flow) ConfirmContactChange(ctx context.Context, p session.Principal, ki
 		ev := event.Chain(a.ID, a.Events, now, p.Client, details, event.ContactChanged)
 		return f.Store.CommitContactChange(ctx, c, oldp, contacts, ev)
 	})
-	if errors.Is(err, ErrContactTaken) || errors.Is(err, ErrCodeSuperseded) {
+	if errors.Is(err, ErrContactTaken) || errors.Is(err, challenge.ErrCodeSuperseded) {
 		return ContactChanged{}, err
 	}
 	if err != nil {

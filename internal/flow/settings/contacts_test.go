@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/session"
 	"github.com/portalid/portalid/internal/flow/settings"
@@ -44,7 +45,7 @@ func TestAddAndReplaceContacts(t *testing.T) {
 	if _, err := e.Login(mail, password, ip); err != nil {
 		t.Errorf("Login(new e-mail) = %v", err)
 	}
-	if told := templates(e.Sent.Since(before)); !reflect.DeepEqual(told, []string{phone + " contact-changed-sms"}) {
+	if told := e.Sent.Told(before); !reflect.DeepEqual(told, []string{phone + " contact-changed-sms"}) {
 		t.Errorf("notices = %q, want the phone told", told)
 	}
 
@@ -68,10 +69,10 @@ func TestAddAndReplaceContacts(t *testing.T) {
 	if _, err := e.Login(phone, password, ip); !errors.Is(err, session.ErrLoginFailed) {
 		t.Errorf("Login(old phone) = %v, want %v", err, session.ErrLoginFailed)
 	}
-	if told := templates(e.Sent.Since(before)); !reflect.DeepEqual(told, []string{phone + " contact-changed-sms", mail + " contact-changed-mail"}) {
+	if told := e.Sent.Told(before); !reflect.DeepEqual(told, []string{phone + " contact-changed-sms", mail + " contact-changed-mail"}) {
 		t.Errorf("notices = %q, want the old phone and the e-mail told", told)
 	}
-	if kinds := eventKinds(t, e, id); kinds != "account-created login contact-changed login login contact-changed" {
+	if kinds := e.EventKinds(t, id); kinds != "account-created login contact-changed login login contact-changed" {
 		t.Errorf("events = %s", kinds)
 	}
 	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: mail}); !errors.Is(err, settings.ErrContactUnchanged) {
@@ -91,14 +92,6 @@ func contactsOf(t *testing.T, e *flowtest.Env, id string) []string {
 		if c.ConfirmedAt.IsZero() || c.Index == "" {
 			t.Errorf("contact %s has no confirmation time or index", c.Kind)
 		}
-	}
-	return out
-}
-
-func templates(msgs []flowtest.Message) []string {
-	var out []string
-	for _, m := range msgs {
-		out = append(out, m.Address+" "+m.Template)
 	}
 	return out
 }
@@ -147,17 +140,17 @@ func TestContactChangeRules(t *testing.T) {
 		steps []step
 	}{
 		{"code valid just before 300 s", []step{start(nil), wait(299 * time.Second), confirm("", nil)}},
-		{"code expired at 300 s", []step{start(nil), wait(300 * time.Second), confirm("", settings.ErrCodeExpired)}},
-		{"new code refused before 60 s", []step{start(nil), wait(59 * time.Second), start(settings.ErrResendTooSoon)}},
+		{"code expired at 300 s", []step{start(nil), wait(300 * time.Second), confirm("", challenge.ErrCodeExpired)}},
+		{"new code refused before 60 s", []step{start(nil), wait(59 * time.Second), start(challenge.ErrResendTooSoon)}},
 		{"new code allowed at 60 s", []step{start(nil), wait(60 * time.Second), start(nil), confirm("", nil)}},
 		{"only the latest code is valid", []step{start(nil), keep, wait(time.Minute), start(nil), func(t *testing.T, e *flowtest.Env, c *changeCase) {
 			if c.old != e.Sent.LastCode(t, to) {
-				confirm("old", settings.ErrCodeMismatch)(t, e, c)
+				confirm("old", challenge.ErrCodeMismatch)(t, e, c)
 			}
 		}, confirm("", nil)}},
 		{"five wrong attempts void the code", []step{start(nil),
-			confirm("wrong", settings.ErrCodeMismatch), confirm("wrong", settings.ErrCodeMismatch), confirm("wrong", settings.ErrCodeMismatch),
-			confirm("wrong", settings.ErrCodeMismatch), confirm("wrong", settings.ErrAttemptsExhausted), confirm("", settings.ErrAttemptsExhausted),
+			confirm("wrong", challenge.ErrCodeMismatch), confirm("wrong", challenge.ErrCodeMismatch), confirm("wrong", challenge.ErrCodeMismatch),
+			confirm("wrong", challenge.ErrCodeMismatch), confirm("wrong", challenge.ErrAttemptsExhausted), confirm("", challenge.ErrAttemptsExhausted),
 		}},
 		{"a new code after five wrong attempts works", []step{start(nil),
 			confirm("wrong", errAny), confirm("wrong", errAny), confirm("wrong", errAny), confirm("wrong", errAny), confirm("wrong", errAny),
@@ -165,8 +158,8 @@ func TestContactChangeRules(t *testing.T) {
 		}},
 		{"five sends per hour per contact", []step{
 			start(nil), wait(time.Minute), start(nil), wait(time.Minute), start(nil), wait(time.Minute), start(nil),
-			wait(time.Minute), start(nil), wait(time.Minute), start(settings.ErrSendLimit),
-			wait(54 * time.Minute), start(settings.ErrSendLimit), wait(time.Minute), start(nil), confirm("", nil),
+			wait(time.Minute), start(nil), wait(time.Minute), start(challenge.ErrSendLimit),
+			wait(54 * time.Minute), start(challenge.ErrSendLimit), wait(time.Minute), start(nil), confirm("", nil),
 		}},
 		{"nothing to confirm", []step{confirm("123456", settings.ErrNoContactChange)}},
 		{"a code works once", []step{start(nil), keep, confirm("", nil), confirm("old", settings.ErrNoContactChange)}},
@@ -202,8 +195,8 @@ func TestContactChangeSendLimitPerClientAddress(t *testing.T) {
 		}
 	}
 	e.Clock.Advance(time.Minute)
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: "n9@example.org"}); !errors.Is(err, settings.ErrSendLimit) {
-		t.Fatalf("sixth StartContactChange() from one address = %v, want %v", err, settings.ErrSendLimit)
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: "n9@example.org"}); !errors.Is(err, challenge.ErrSendLimit) {
+		t.Fatalf("sixth StartContactChange() from one address = %v, want %v", err, challenge.ErrSendLimit)
 	}
 }
 
@@ -225,7 +218,7 @@ func TestTakenContactLooksFree(t *testing.T) {
 			t.Fatalf("StartContactChange() error = %v", err)
 		}
 		answers = append(answers, st)
-		if got := templates(e.Sent.Since(before)); len(got) != 1 {
+		if got := e.Sent.Told(before); len(got) != 1 {
 			t.Fatalf("sent %q, want one message", got)
 		}
 		e.Clock.Advance(time.Minute)
@@ -237,8 +230,8 @@ func TestTakenContactLooksFree(t *testing.T) {
 		t.Errorf("owner got %+v, want a contact-attempt notice without a code", m[len(m)-1])
 	}
 	for _, code := range []string{"000000", "123456", e.Sent.LastCode(t, free)} {
-		if _, err := e.Settings.ConfirmContactChange(ctx, p, "phone", code); !errors.Is(err, settings.ErrCodeMismatch) {
-			t.Errorf("ConfirmContactChange(taken) = %v, want %v", err, settings.ErrCodeMismatch)
+		if _, err := e.Settings.ConfirmContactChange(ctx, p, "phone", code); !errors.Is(err, challenge.ErrCodeMismatch) {
+			t.Errorf("ConfirmContactChange(taken) = %v, want %v", err, challenge.ErrCodeMismatch)
 		}
 	}
 	if e.Owner(t, "phone", ownerPhone) != ownerID || e.Owner(t, "phone", phone) != id {
@@ -252,16 +245,16 @@ func TestContactChangeBadInputChangesNothing(t *testing.T) {
 	phone, _, _ := e.Register(t, false)
 	p, _ := e.Principal(t, phone, ip)
 	before, sent := e.Items(t), e.Sent.Count()
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: "Canary"}); !reflect.DeepEqual(fields(err), []string{"/value:phone-invalid"}) {
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: "Canary"}); !reflect.DeepEqual(flowtest.Fields(err), []string{"/value:phone-invalid"}) {
 		t.Errorf("StartContactChange(bad phone) = %v", err)
 	}
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: "a@"}); !reflect.DeepEqual(fields(err), []string{"/value:email-invalid"}) {
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: "a@"}); !reflect.DeepEqual(flowtest.Fields(err), []string{"/value:email-invalid"}) {
 		t.Errorf("StartContactChange(bad e-mail) = %v", err)
 	}
 	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "fax", Value: "1"}); !errors.Is(err, settings.ErrKindUnknown) {
 		t.Errorf("StartContactChange(fax) = %v, want %v", err, settings.ErrKindUnknown)
 	}
-	if _, err := e.Settings.ConfirmContactChange(ctx, p, "phone", "12a456"); !reflect.DeepEqual(fields(err), []string{"/code:code-invalid"}) {
+	if _, err := e.Settings.ConfirmContactChange(ctx, p, "phone", "12a456"); !reflect.DeepEqual(flowtest.Fields(err), []string{"/code:code-invalid"}) {
 		t.Errorf("ConfirmContactChange(bad code) = %v", err)
 	}
 	if e.Items(t) != before || e.Sent.Count() != sent {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/session"
@@ -48,38 +47,13 @@ func TestChangePasswordRevokesOtherSessions(t *testing.T) {
 	if _, err := e.Login(phone, newPassword, ip); err != nil {
 		t.Errorf("Login(new password) = %v", err)
 	}
-	var told []string
-	for _, m := range e.Sent.Since(before) {
-		told = append(told, m.Address+" "+m.Template)
-	}
-	if want := []string{phone + " password-changed-sms", email + " password-changed-mail"}; !reflect.DeepEqual(told, want) {
+	if told, want := e.Sent.Told(before), []string{phone + " password-changed-sms", email + " password-changed-mail"}; !reflect.DeepEqual(told, want) {
 		t.Errorf("notices = %q, want %q", told, want)
 	}
-	kinds := eventKinds(t, e, id)
+	kinds := e.EventKinds(t, id)
 	if !strings.Contains(kinds, "password-changed login") {
 		t.Errorf("events = %s, want password-changed then the fresh session's login", kinds)
 	}
-}
-
-// eventKinds lists an account's events oldest first and checks the chain.
-func eventKinds(t *testing.T, e *flowtest.Env, id string) string {
-	t.Helper()
-	a, err := e.Store.Account(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	evs, err := e.Store.AllEvents(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if broken := event.Verify(evs, a.Events); broken != 0 {
-		t.Errorf("event chain broken at %d", broken)
-	}
-	var kinds []string
-	for _, ev := range evs {
-		kinds = append(kinds, string(ev.Kind))
-	}
-	return strings.Join(kinds, " ")
 }
 
 // TestWrongCurrentPasswordLocksLikeLogin: the password route is no way
@@ -102,7 +76,7 @@ func TestWrongCurrentPasswordLocksLikeLogin(t *testing.T) {
 	if _, err := e.Login(phone, password, ip); !errors.Is(err, session.ErrLoginLocked) {
 		t.Errorf("Login() after five wrong current passwords = %v, want %v", err, session.ErrLoginLocked)
 	}
-	if kinds := eventKinds(t, e, id); strings.Count(kinds, "login-failed") != 5 || !strings.Contains(kinds, "lockout") {
+	if kinds := e.EventKinds(t, id); strings.Count(kinds, "login-failed") != 5 || !strings.Contains(kinds, "lockout") {
 		t.Errorf("events = %s, want five login-failed and a lockout", kinds)
 	}
 	e.Clock.Advance(15 * time.Minute)
@@ -130,24 +104,11 @@ func TestChangePasswordBadInputChangesNothing(t *testing.T) {
 	before := e.Items(t)
 	for _, tt := range tests {
 		_, err := e.Settings.ChangePassword(ctx, p, tt.in)
-		if got := fields(err); !reflect.DeepEqual(got, tt.want) {
+		if got := flowtest.Fields(err); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: ChangePassword() fields = %v (%v), want %v", tt.name, got, err, tt.want)
 		}
 	}
 	if after := e.Items(t); after != before {
 		t.Errorf("bad input changed the table: %d items, want %d", after, before)
 	}
-}
-
-// fields lists a validation fault's fields as pointer:reason.
-func fields(err error) []string {
-	f, ok := fault.As(err)
-	if !ok || f.Kind != fault.Invalid {
-		return nil
-	}
-	var out []string
-	for _, fl := range f.Fields {
-		out = append(out, fl.Pointer+":"+fl.Reason)
-	}
-	return out
 }

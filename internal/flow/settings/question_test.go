@@ -35,7 +35,7 @@ func TestSetSecurityQuestion(t *testing.T) {
 	if ok, _ := secret.VerifyPassword(a.SecurityAnswerHash, "федорова"); !ok {
 		t.Errorf("stored hash is not of the normalised answer")
 	}
-	if kinds := eventKinds(t, e, id); !strings.HasSuffix(kinds, "security-question-set") {
+	if kinds := e.EventKinds(t, id); !strings.HasSuffix(kinds, "security-question-set") {
 		t.Errorf("events = %s, want security-question-set last", kinds)
 	}
 
@@ -45,7 +45,7 @@ func TestSetSecurityQuestion(t *testing.T) {
 	before := e.Items(t)
 	err = e.Settings.SetSecurityQuestion(ctx, p, settings.QuestionInput{Question: "?", Answer: " \t ", CurrentPassword: ""})
 	want := []string{"/question:security-question-invalid", "/answer:security-answer-invalid", "/currentPassword:password-required"}
-	if got := fields(err); !reflect.DeepEqual(got, want) {
+	if got := flowtest.Fields(err); !reflect.DeepEqual(got, want) {
 		t.Errorf("SetSecurityQuestion(bad input) fields = %v, want %v", got, want)
 	}
 	if after := e.Items(t); after != before {
@@ -76,7 +76,7 @@ func TestNotificationChannels(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, _ := e.Principal(t, tt.login, ip)
 			got, err := e.Settings.SetNotificationChannels(ctx, p.Account, tt.channels)
-			if f := fields(err); !reflect.DeepEqual(f, tt.fields) || (tt.fields == nil && err != nil) {
+			if f := flowtest.Fields(err); !reflect.DeepEqual(f, tt.fields) || (tt.fields == nil && err != nil) {
 				t.Fatalf("SetNotificationChannels(%q) = %v, fields %v; want fields %v", tt.channels, err, f, tt.fields)
 			}
 			if !reflect.DeepEqual(got, tt.want) {

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/session"
 	"github.com/portalid/portalid/internal/flow/settings"
@@ -66,9 +67,9 @@ func TestConcurrentWrongContactCodes(t *testing.T) {
 	flowtest.Gate(30, func(int) {
 		_, err := e.Settings.ConfirmContactChange(ctx, p, "email", flowtest.Wrong(right))
 		switch {
-		case errors.Is(err, settings.ErrCodeMismatch):
+		case errors.Is(err, challenge.ErrCodeMismatch):
 			mismatch.Add(1)
-		case errors.Is(err, settings.ErrAttemptsExhausted):
+		case errors.Is(err, challenge.ErrAttemptsExhausted):
 			exhausted.Add(1)
 		default:
 			t.Errorf("ConfirmContactChange() error = %v", err)
@@ -77,7 +78,7 @@ func TestConcurrentWrongContactCodes(t *testing.T) {
 	if mismatch.Load() != 4 || exhausted.Load() != 26 {
 		t.Errorf("answers: %d mismatch, %d exhausted; want 4 and 26", mismatch.Load(), exhausted.Load())
 	}
-	if _, err := e.Settings.ConfirmContactChange(ctx, p, "email", right); !errors.Is(err, settings.ErrAttemptsExhausted) {
-		t.Errorf("ConfirmContactChange(right code) after 5 wrong = %v, want %v", err, settings.ErrAttemptsExhausted)
+	if _, err := e.Settings.ConfirmContactChange(ctx, p, "email", right); !errors.Is(err, challenge.ErrAttemptsExhausted) {
+		t.Errorf("ConfirmContactChange(right code) after 5 wrong = %v, want %v", err, challenge.ErrAttemptsExhausted)
 	}
 }

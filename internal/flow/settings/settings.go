@@ -20,24 +20,18 @@ import (
 	"github.com/portalid/portalid/internal/secret"
 )
 
-// The outcomes a client can meet. The code outcomes of a contact change
-// are those of every flow that sends codes (package challenge).
+// The outcomes a client can meet, besides the code outcomes of a contact
+// change, which are those of every flow that sends codes (challenge.Err…).
 var (
-	ErrEventNotFound     = fault.New(fault.NotFound, "event-not-found")
-	ErrCursorInvalid     = fault.New(fault.Invalid, "cursor-invalid")
-	ErrChanged           = fault.New(fault.Conflict, "account-changed")
-	ErrBusy              = fault.New(fault.Unavailable, "account-busy")
-	ErrKindUnknown       = fault.New(fault.NotFound, "contact-kind-unknown")
-	ErrContactUnchanged  = fault.New(fault.Conflict, "contact-unchanged")
-	ErrContactTaken      = fault.New(fault.Conflict, "contact-taken")
-	ErrNoContactChange   = fault.New(fault.NotFound, "contact-change-not-found")
-	ErrSendLimit         = challenge.ErrSendLimit
-	ErrResendTooSoon     = challenge.ErrResendTooSoon
-	ErrCodeMismatch      = challenge.ErrCodeMismatch
-	ErrCodeExpired       = challenge.ErrCodeExpired
-	ErrAttemptsExhausted = challenge.ErrAttemptsExhausted
-	ErrCodeSuperseded    = challenge.ErrCodeSuperseded
-	ErrPasswordWrong     = session.ErrPasswordWrong
+	ErrEventNotFound    = fault.New(fault.NotFound, "event-not-found")
+	ErrCursorInvalid    = fault.New(fault.Invalid, "cursor-invalid")
+	ErrChanged          = fault.New(fault.Conflict, "account-changed")
+	ErrBusy             = fault.New(fault.Unavailable, "account-busy")
+	ErrKindUnknown      = fault.New(fault.NotFound, "contact-kind-unknown")
+	ErrContactUnchanged = fault.New(fault.Conflict, "contact-unchanged")
+	ErrContactTaken     = fault.New(fault.Conflict, "contact-taken")
+	ErrNoContactChange  = fault.New(fault.NotFound, "contact-change-not-found")
+	ErrPasswordWrong    = session.ErrPasswordWrong
 )
 
 // Store reads events and persists the changes of settings. Writes that
@@ -75,8 +69,8 @@ type Store interface {
 	// contacts with the events, claims the new contact, frees the old one
 	// (nil when the kind is new to the account) and consumes the change,
 	// whose code must still be the one checked. ErrContactTaken when the
-	// new contact was claimed meanwhile, ErrCodeSuperseded when a new code
-	// replaced the change, ErrChanged when the account moved on.
+	// new contact was claimed meanwhile, challenge.ErrCodeSuperseded when
+	// a new code replaced the change, ErrChanged when the account moved on.
 	CommitContactChange(ctx context.Context, c ContactChange, old *account.Contact, contacts []account.Contact, ev event.Append) error
 }
 
