@@ -133,19 +133,30 @@ var smsCode = regexp.MustCompile(`\b\d{6}\b`)
 
 func (s *system) lastSMSCode(t testing.TB, to string) string {
 	t.Helper()
-	entries, err := local.ReadOutbox(s.smsOutbox)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].To == to {
-			if c := smsCode.FindString(entries[i].Message); c != "" {
-				return c
-			}
+	msgs := s.smsTo(t, to)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if c := smsCode.FindString(msgs[i]); c != "" {
+			return c
 		}
 	}
 	t.Fatalf("no SMS code in the outbox")
 	return ""
+}
+
+// smsTo returns the texts of the SMS sent to a phone, oldest first.
+func (s *system) smsTo(t testing.TB, to string) []string {
+	t.Helper()
+	entries, err := local.ReadOutbox(s.smsOutbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.To == to {
+			out = append(out, e.Message)
+		}
+	}
+	return out
 }
 
 func (s *system) items(t testing.TB) int32 {

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/portalid/portalid/internal/httpapi"
-	"github.com/portalid/portalid/internal/local"
 )
 
 // signIn signs in over HTTP and returns the access token.
@@ -31,34 +30,15 @@ func authed(t *testing.T, method, path, body, access string) events.APIGatewayV2
 }
 
 // sms counts the SMS sent to a phone.
-func (s *system) sms(t *testing.T, to string) int {
-	t.Helper()
-	entries, err := local.ReadOutbox(s.smsOutbox)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range entries {
-		if e.To == to {
-			n++
-		}
-	}
-	return n
-}
+func (s *system) sms(t *testing.T, to string) int { return len(s.smsTo(t, to)) }
 
 // lastSMS is the text of the latest SMS to a phone.
 func (s *system) lastSMS(t *testing.T, to string) string {
-	t.Helper()
-	entries, err := local.ReadOutbox(s.smsOutbox)
-	if err != nil {
-		t.Fatal(err)
+	msgs := s.smsTo(t, to)
+	if len(msgs) == 0 {
+		return ""
 	}
-	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].To == to {
-			return entries[i].Message
-		}
-	}
-	return ""
+	return msgs[len(msgs)-1]
 }
 
 func keysOf(m map[string]any) []string {

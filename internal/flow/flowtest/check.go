@@ -2,12 +2,14 @@ package flowtest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/session"
 )
 
 // Told lists the messages sent after the first n as "address template".
@@ -88,5 +90,17 @@ func (m *Meter) Report(b *testing.B, n int) {
 	for _, s := range m.steps {
 		b.ReportMetric(float64(m.calls[s])/float64(n), s+"-ddb-calls/op")
 		b.ReportMetric(float64(m.nanos[s])/float64(n)/1e6, s+"-ms/op")
+	}
+}
+
+// PasswordIs checks that login signs in with password now and no longer
+// with old.
+func (e *Env) PasswordIs(t testing.TB, login, old, password string) {
+	t.Helper()
+	if _, err := e.Login(login, old, "192.0.2.1"); !errors.Is(err, session.ErrLoginFailed) {
+		t.Errorf("Login(old password) = %v, want %v", err, session.ErrLoginFailed)
+	}
+	if _, err := e.Login(login, password, "192.0.2.1"); err != nil {
+		t.Errorf("Login(new password) = %v", err)
 	}
 }

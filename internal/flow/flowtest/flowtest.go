@@ -31,8 +31,12 @@ import (
 	"github.com/portalid/portalid/internal/token"
 )
 
-// Password is the password Register gives accounts.
-const Password = "Lantern-Orbit-47"
+// Password is the password Register gives accounts; NewPassword is one to
+// change it to.
+const (
+	Password    = "Lantern-Orbit-47"
+	NewPassword = "Harbour-Comet-93"
+)
 
 // Env is the flows over one table.
 type Env struct {

@@ -60,8 +60,5 @@ func (f *Flow) Resend(ctx context.Context, in ResendInput) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	if err := f.sendCode(ctx, r, code); err != nil {
-		return Status{}, err
-	}
-	return f.status(r), nil
+	return f.deliver(ctx, r, code)
 }

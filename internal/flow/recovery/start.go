@@ -81,24 +81,22 @@ func (f *Flow) Start(ctx context.Context, in StartInput) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	if err := f.sendCode(ctx, r, code); err != nil {
-		return Status{}, err
-	}
-	return f.status(r), nil
+	return f.deliver(ctx, r, code)
 }
 
-// sendCode delivers the code, after the recovery is stored, so a lost send
-// is repaired by a resend. A decoy sends nothing.
-func (f *Flow) sendCode(ctx context.Context, r Recovery, code string) error {
+// deliver sends the code, after the recovery is stored, so a lost send is
+// repaired by a resend, and answers with the recovery's status. A decoy
+// sends nothing.
+func (f *Flow) deliver(ctx context.Context, r Recovery, code string) (Status, error) {
 	if r.Decoy() {
-		return nil
+		return f.status(r), nil
 	}
 	tmpl := challenge.Template("recovery-code", r.Kind)
 	err := f.Sender.Send(ctx, string(r.Kind), r.Address, tmpl, r.Locale, map[string]string{
 		"code": code, "minutes": strconv.Itoa(int(f.challenge.TTL() / time.Minute)),
 	})
 	if err != nil {
-		return fmt.Errorf("send %s for recovery %s: %w", tmpl, r.ID, err)
+		return Status{}, fmt.Errorf("send %s for recovery %s: %w", tmpl, r.ID, err)
 	}
-	return nil
+	return f.status(r), nil
 }

@@ -8,8 +8,4 @@ import (
 
 var ctx = context.Background()
 
-const (
-	password    = flowtest.Password
-	newPassword = "Harbour-Comet-93"
-	ip          = "203.0.113.7"
-)
+const password, newPassword, ip = flowtest.Password, flowtest.NewPassword, "203.0.113.7"

@@ -41,12 +41,7 @@ func TestChangePasswordRevokesOtherSessions(t *testing.T) {
 	if _, err := e.Sessions.Refresh(ctx, out.Tokens.RefreshToken, session.Client{}); err != nil {
 		t.Errorf("Refresh(fresh session) = %v", err)
 	}
-	if _, err := e.Login(phone, password, ip); !errors.Is(err, session.ErrLoginFailed) {
-		t.Errorf("Login(old password) = %v, want %v", err, session.ErrLoginFailed)
-	}
-	if _, err := e.Login(phone, newPassword, ip); err != nil {
-		t.Errorf("Login(new password) = %v", err)
-	}
+	e.PasswordIs(t, phone, password, newPassword)
 	if told, want := e.Sent.Told(before), []string{phone + " password-changed-sms", email + " password-changed-mail"}; !reflect.DeepEqual(told, want) {
 		t.Errorf("notices = %q, want %q", told, want)
 	}
