@@ -1,10 +1,15 @@
 package httpapi_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/portalid/portalid/internal/httpapi"
 )
@@ -143,5 +148,59 @@ func TestSettingsAndRecoveryBadRequests(t *testing.T) {
 			}
 			s.badRequest(t, req, tt.status, tt.typ, tt.pointers, canary)
 		})
+	}
+}
+
+// TestNoSecretsAtRestAfterSettingsAndRecovery: the new passwords, the
+// security answer and every code of a contact change and a recovery are
+// neither stored in clear nor logged.
+func TestNoSecretsAtRestAfterSettingsAndRecovery(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	const phone, newPhone = "+79123450501", "+79123450502"
+	const changed, answer, reset = "Canary-Changed-4417", "Canary Answer", "Canary-Reset-5528"
+	s.register(t, phone, "Lantern-Orbit-47")
+	access := s.signIn(t, phone, "Lantern-Orbit-47")
+	_, body := s.do(t, authed(t, "PUT", "/v1/me/password", `{"currentPassword":"Lantern-Orbit-47","newPassword":"`+changed+`"}`, access))
+	access = body["accessToken"].(string)
+	if res, _ := s.do(t, authed(t, "PUT", "/v1/me/security-question", `{"question":"Кличка собаки?","answer":"`+answer+`","currentPassword":"`+changed+`"}`, access)); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("security question = %d %s", res.StatusCode, res.Body)
+	}
+	s.do(t, authed(t, "PUT", "/v1/me/contacts/phone", `{"value":"`+newPhone+`"}`, access))
+	contactCode := s.lastSMSCode(t, newPhone)
+	if res, _ := s.do(t, authed(t, "POST", "/v1/me/contacts/phone/confirm", `{"code":"`+contactCode+`"}`, access)); res.StatusCode != http.StatusOK {
+		t.Fatalf("contact confirm = %d %s", res.StatusCode, res.Body)
+	}
+	_, body = s.do(t, event(t, "POST", "/v1/recovery", `{"login":"`+newPhone+`"}`))
+	id := body["recoveryId"].(string)
+	recoveryCode := s.lastSMSCode(t, newPhone)
+	s.do(t, event(t, "POST", "/v1/recovery/"+id+"/confirm", `{"code":"`+recoveryCode+`","answer":"`+answer+`"}`))
+	if res, _ := s.do(t, event(t, "POST", "/v1/recovery/"+id+"/password", `{"password":"`+reset+`"}`)); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("recovery password = %d %s", res.StatusCode, res.Body)
+	}
+	secrets := map[string]string{
+		"changed password": changed, "reset password": reset, "security answer": "canary answer",
+		"contact code": contactCode, "recovery code": recoveryCode,
+	}
+	p := dynamodb.NewScanPaginator(s.db, &dynamodb.ScanInput{TableName: aws.String(s.table), ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			flat := strings.ToLower(fmt.Sprint(flatten(it)))
+			for what, v := range secrets {
+				if strings.Contains(flat, strings.ToLower(v)) {
+					t.Errorf("item %v stores the %s in clear", it["pk"], what)
+				}
+			}
+		}
+	}
+	logs := strings.ToLower(s.logs.String())
+	for what, v := range secrets {
+		if strings.Contains(logs, strings.ToLower(v)) {
+			t.Errorf("logs contain the %s", what)
+		}
 	}
 }
