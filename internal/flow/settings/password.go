@@ -54,7 +54,7 @@ func (f *Flow) ChangePassword(ctx context.Context, p session.Principal, in Passw
 	}
 	var ap event.Append
 	var now time.Time
-	a, err := f.retry(ctx, p.Account, func(a account.Account) error {
+	a, err := f.verified(ctx, p, func(a account.Account) error {
 		now = f.Now()
 		ap = event.Chain(a.ID, a.Events, now, p.Client, nil, event.PasswordChanged)
 		return f.Store.ChangePassword(ctx, hash, now, ap)

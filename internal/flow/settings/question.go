@@ -45,7 +45,7 @@ func (f *Flow) SetSecurityQuestion(ctx context.Context, p session.Principal, in 
 	if err != nil {
 		return fmt.Errorf("hash security answer of %s: %w", p.Account.ID, err)
 	}
-	_, err = f.retry(ctx, p.Account, func(a account.Account) error {
+	_, err = f.verified(ctx, p, func(a account.Account) error {
 		now := f.Now()
 		return f.Store.SetSecurityQuestion(ctx, q, hash, event.Chain(a.ID, a.Events, now, p.Client, nil, event.SecurityQuestionSet))
 	})

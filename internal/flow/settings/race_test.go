@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/flowtest"
@@ -81,4 +82,38 @@ func TestConcurrentWrongContactCodes(t *testing.T) {
 	if _, err := e.Settings.ConfirmContactChange(ctx, p, "email", right); !errors.Is(err, challenge.ErrAttemptsExhausted) {
 		t.Errorf("ConfirmContactChange(right code) after 5 wrong = %v, want %v", err, challenge.ErrAttemptsExhausted)
 	}
+}
+
+// TestConcurrentPasswordChanges: two changes at once with the right
+// current password: exactly one is made; for the other the password it
+// checked is no longer current.
+func TestConcurrentPasswordChanges(t *testing.T) {
+	t.Parallel()
+	e := flowtest.New(t)
+	phone, _, _ := e.Register(t, false)
+	p, _ := e.Principal(t, phone, ip)
+	e.Clock.Advance(time.Second)
+	news := []string{"Harbour-Comet-93", "Meadow-Quartz-58"}
+	var changed, wrong atomic.Int32
+	won := make([]bool, 2)
+	flowtest.Gate(2, func(i int) {
+		_, err := e.Settings.ChangePassword(ctx, p, settings.PasswordInput{Current: password, New: news[i]})
+		switch {
+		case err == nil:
+			changed.Add(1)
+			won[i] = true
+		case errors.Is(err, settings.ErrPasswordWrong):
+			wrong.Add(1)
+		default:
+			t.Errorf("ChangePassword() error = %v", err)
+		}
+	})
+	if changed.Load() != 1 || wrong.Load() != 1 {
+		t.Fatalf("%d changed, %d current-password-wrong; want one of each", changed.Load(), wrong.Load())
+	}
+	winner := news[0]
+	if won[1] {
+		winner = news[1]
+	}
+	e.PasswordIs(t, phone, password, winner)
 }

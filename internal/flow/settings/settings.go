@@ -111,6 +111,18 @@ func (f *Flow) retry(ctx context.Context, a account.Account, write func(account.
 	return a, err
 }
 
+// verified runs a write that the current password was checked for: after
+// a lost race it re-reads the account, and if the password changed
+// meanwhile the one checked is no longer current.
+func (f *Flow) verified(ctx context.Context, p session.Principal, write func(account.Account) error) (account.Account, error) {
+	return f.retry(ctx, p.Account, func(a account.Account) error {
+		if a.PasswordHash != p.Account.PasswordHash {
+			return ErrPasswordWrong
+		}
+		return write(a)
+	})
+}
+
 // after returns the account as it is once ap is appended.
 func after(a account.Account, ap event.Append) account.Account {
 	last := ap.Events[len(ap.Events)-1]
