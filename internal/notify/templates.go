@@ -202,6 +202,62 @@ var templates = map[string]template{
 				"If it was not you, recover your password at once.",
 		},
 	}},
+	"identity-check-passed-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Паспорт и СНИЛС подтверждены. Ваша учётная запись теперь стандартная."},
+		LocaleEN: {Text: "Your passport and SNILS were confirmed. Your account is now standard."},
+	}},
+	"identity-check-passed-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Личные данные подтверждены",
+			Text: "Здравствуйте!\n\n" +
+				"Пенсионный фонд подтвердил ваш СНИЛС, миграционная служба — паспорт.\n" +
+				"Ваша учётная запись на портале теперь стандартная: вам доступно больше услуг.",
+		},
+		LocaleEN: {
+			Subject: "Your personal data was confirmed",
+			Text: "Hello,\n\n" +
+				"The pension fund confirmed your SNILS and the migration service your passport.\n" +
+				"Your portal account is now standard: more services are open to you.",
+		},
+	}},
+	"identity-check-failed-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Проверка личных данных не пройдена. Исправьте данные в профиле и отправьте снова."},
+		LocaleEN: {Text: "Your personal data did not pass the check. Correct your profile and submit it again."},
+	}},
+	"identity-check-failed-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Личные данные не подтверждены",
+			Text: "Здравствуйте!\n\n" +
+				"Ведомство не подтвердило часть ваших личных данных. В профиле на портале указано, " +
+				"какие данные не прошли проверку и почему.\n\n" +
+				"Исправьте их и отправьте на проверку снова.",
+		},
+		LocaleEN: {
+			Subject: "Your personal data was not confirmed",
+			Text: "Hello,\n\n" +
+				"A registry did not confirm part of your personal data. Your portal profile shows " +
+				"which item failed the check and why.\n\n" +
+				"Correct it and submit it for the check again.",
+		},
+	}},
+	"identity-check-stalled-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Проверка личных данных не завершена: ведомство не ответило. Обратитесь в поддержку."},
+		LocaleEN: {Text: "Your personal data check did not finish: a registry did not answer. Please contact support."},
+	}},
+	"identity-check-stalled-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Проверка личных данных не завершена",
+			Text: "Здравствуйте!\n\n" +
+				"Ведомство не ответило на запрос о проверке ваших личных данных в отведённый срок.\n\n" +
+				"Обратитесь в службу поддержки портала: операторы видят вашу проверку и помогут её завершить.",
+		},
+		LocaleEN: {
+			Subject: "Your personal data check did not finish",
+			Text: "Hello,\n\n" +
+				"A registry did not answer the check of your personal data in time.\n\n" +
+				"Please contact the portal's support: operators can see your check and will help finish it.",
+		},
+	}},
 }
 
 // Templates returns the names of all templates.

@@ -1,0 +1,164 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/portalid/portalid/internal/account"
+	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/registry"
+)
+
+// ErrUnknownItem reports a task for an item other than snils or passport.
+var ErrUnknownItem = errors.New("unknown check item")
+
+// CheckItem is the CheckSnils and CheckPassport step: it hands the
+// submitted document to its registry with the step's task token and
+// records when. A retried step submits again (the registry keys requests
+// by check and item); the submission time stays the first one.
+func (f *Flow) CheckItem(ctx context.Context, in Input, item, token string) error {
+	if item != registry.SNILS && item != registry.Passport {
+		return fmt.Errorf("check %s: %w", in.CheckID, ErrUnknownItem)
+	}
+	c, err := f.Store.Check(ctx, in.AccountID, in.CheckID)
+	if err != nil {
+		return fmt.Errorf("check %s %s: %w", item, in.CheckID, err)
+	}
+	plain, err := f.Sealer.Open(ctx, c.Sealed, checkAAD(in.AccountID, in.CheckID))
+	if err != nil {
+		return fmt.Errorf("open check %s: %w", in.CheckID, err)
+	}
+	var docs documents
+	if err := json.Unmarshal(plain, &docs); err != nil {
+		return fmt.Errorf("decode check %s: %w", in.CheckID, err)
+	}
+	doc := docs.SNILS
+	if item == registry.Passport {
+		doc = docs.Passport
+	}
+	err = f.Registry.Submit(ctx, registry.Request{CheckID: in.CheckID, Item: item, Document: registry.NewDocument(doc), Token: token})
+	if err != nil {
+		return fmt.Errorf("check %s %s: %w", item, in.CheckID, err)
+	}
+	return f.Store.MarkSubmitted(ctx, in.AccountID, in.CheckID, item, f.Now())
+}
+
+// OutcomeInput is the RecordOutcome step's input: the ids and what each
+// branch ended with.
+type OutcomeInput struct {
+	AccountID string            `json:"accountId"`
+	CheckID   string            `json:"checkId"`
+	Results   []registry.Result `json:"results"`
+}
+
+// RecordOutcome is the last step: both items passed → the account becomes
+// standard (with the SNILS index and a level-changed event, in one
+// transaction); any failed → failed, with the reasons, and the claims on
+// SNILS and passport released; otherwise stalled. The person is notified
+// once: the outcome and the "notified" mark are written together, before
+// the notice goes out, so a retried step finds the check decided and
+// sends nothing. It returns the check's state.
+func (f *Flow) RecordOutcome(ctx context.Context, in OutcomeInput) (string, error) {
+	for race := 0; race < 8; race++ {
+		a, c, err := f.Store.OutcomeState(ctx, in.AccountID, in.CheckID)
+		if err != nil {
+			return "", err
+		}
+		if c.State != Running {
+			return c.State, nil // recorded (and notified) by an earlier attempt
+		}
+		o := f.decide(a, c, in.Results)
+		err = f.Store.RecordOutcome(ctx, o)
+		if errors.Is(err, ErrChanged) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if err := f.notify(ctx, a, o.Check.State); err != nil {
+			return "", err
+		}
+		return o.Check.State, nil
+	}
+	return "", ErrBusy
+}
+
+func (f *Flow) decide(a account.Account, c Check, results []registry.Result) Outcome {
+	now := f.Now()
+	for _, r := range results {
+		it := &c.SNILS
+		if r.Item == registry.Passport {
+			it = &c.Passport
+		} else if r.Item != registry.SNILS {
+			continue
+		}
+		it.DecidedAt = now
+		switch r.Outcome {
+		case registry.Passed:
+			it.Status = Passed
+		case registry.Failed:
+			it.Status, it.Reason = Failed, r.Reason
+		default:
+			it.Status = Unavailable
+		}
+	}
+	for _, it := range []*Item{&c.SNILS, &c.Passport} {
+		if it.Status == Pending { // a branch that said nothing
+			it.Status, it.DecidedAt = Unavailable, now
+		}
+	}
+	switch {
+	case c.SNILS.Status == Passed && c.Passport.Status == Passed:
+		c.State = Passed
+	case c.SNILS.Status == Failed || c.Passport.Status == Failed:
+		c.State = Failed
+	default:
+		c.State = Stalled
+	}
+	c.UpdatedAt, c.Notified = now, true
+	o := Outcome{Check: c}
+	switch {
+	case c.State == Passed:
+		o.SNILSIndex = c.SNILSIndex
+		if !a.AtLeast(account.Standard) {
+			o.Level = account.Standard
+			ev := event.Chain(a.ID, a.Events, now, event.Origin{}, map[string]string{
+				"from": string(a.Level), "to": string(account.Standard), "method": "registry-check", "checkId": c.ID,
+			}, event.LevelChanged)
+			o.Events = &ev
+		}
+	case c.State == Failed && !a.AtLeast(account.Standard):
+		o.Release = true
+	}
+	return o
+}
+
+// notify tells the person the outcome on their preferred channels.
+func (f *Flow) notify(ctx context.Context, a account.Account, state string) error {
+	base := map[string]string{Passed: "identity-check-passed", Failed: "identity-check-failed", Stalled: "identity-check-stalled"}[state]
+	var errs []error
+	for _, c := range a.Contacts {
+		channel, tmpl := account.ChannelEmail, base+"-mail"
+		if c.Kind == "phone" {
+			channel, tmpl = account.ChannelSMS, base+"-sms"
+		}
+		if len(a.NotificationChannels) > 0 && !contains(a.NotificationChannels, channel) {
+			continue
+		}
+		if err := f.Sender.Send(ctx, c.Kind, c.Address, tmpl, a.Locale, nil); err != nil {
+			errs = append(errs, fmt.Errorf("notify %s of check outcome: %w", a.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

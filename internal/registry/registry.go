@@ -1,0 +1,80 @@
+// Package registry is the port to the state registries that check a
+// person's documents (SPEC §2.3): the pension fund checks a SNILS, the
+// migration service a passport. A request is handed over with the task
+// token of the workflow step waiting for it, and the registry answers
+// later, asynchronously, through an Answerer. The package also holds a
+// simulator of both registries for make run and the tests.
+package registry
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/portalid/portalid/internal/fault"
+)
+
+// The items a registry checks.
+const (
+	SNILS    = "snils"    // pension fund
+	Passport = "passport" // migration service
+)
+
+// The outcomes a registry answers with.
+const (
+	Passed = "passed"
+	Failed = "failed"
+)
+
+// ErrUnavailable reports a registry that did not take the request: down,
+// overloaded, or unreachable. The caller may try again later.
+var ErrUnavailable = fault.New(fault.Unavailable, "registry-unavailable")
+
+// Document is the normalised value a registry checks: 11 SNILS digits, or
+// the 4-digit series and 6-digit number of a passport run together. It is
+// personal data: it prints as "[redacted]" through fmt, slog and JSON,
+// and only Reveal shows it.
+type Document struct{ v string }
+
+// NewDocument wraps a normalised value.
+func NewDocument(v string) Document { return Document{v: v} }
+
+// Reveal returns the value, for the request to the registry only.
+func (d Document) Reveal() string { return d.v }
+
+// String returns "[redacted]".
+func (Document) String() string { return "[redacted]" }
+
+// GoString returns "[redacted]".
+func (Document) GoString() string { return "[redacted]" }
+
+// Format writes "[redacted]" for every verb.
+func (Document) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte("[redacted]")) }
+
+// LogValue returns "[redacted]".
+func (Document) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+
+// MarshalJSON returns "[redacted]".
+func (Document) MarshalJSON() ([]byte, error) { return []byte(`"[redacted]"`), nil }
+
+// Request is one check handed to a registry.
+type Request struct {
+	CheckID  string
+	Item     string // SNILS or Passport
+	Document Document
+	// Token is the task token the answer must carry back; it is a bearer
+	// credential for the waiting step, never logged.
+	Token string
+}
+
+// Result is a registry's answer.
+type Result struct {
+	Item    string `json:"item"`
+	Outcome string `json:"outcome"`          // Passed or Failed
+	Reason  string `json:"reason,omitempty"` // a kebab-case slug when Failed
+}
+
+// Answerer takes a registry's answer back to the step waiting for it.
+type Answerer interface {
+	Answer(ctx context.Context, token string, r Result) error
+}
