@@ -253,6 +253,14 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	if err != nil {
 		return fmt.Errorf("build api: %w", err)
 	}
+	tasks, err := app.Tasks(ctx, cfg, awsCfg, app.Options{
+		DynamoDB: []func(*dynamodb.Options){local.DynamoDBOptions},
+		Logger:   log,
+	})
+	if err != nil {
+		return fmt.Errorf("build tasks: %w", err)
+	}
+	sfn.sfn.RegisterTask(TaskFunctionARN, tasks.Handle)
 	gw := local.NewGateway(api.Handle, httpapi.Match)
 	gw.Log = log
 	srv, err := local.Serve(gw, port)
@@ -358,8 +366,15 @@ func startStepFunctions(ctx context.Context, harnessOutput io.Writer, log *slog.
 // ${…} placeholders (the template's DefinitionSubstitutions); each
 // workflow adds the ones it uses.
 func stateMachineSubstitutions() map[string]string {
-	return map[string]string{}
+	return map[string]string{
+		"TaskFunctionArn":        TaskFunctionARN,
+		"RegistryTimeoutSeconds": config.Defaults().Identity.RegistryTimeoutSecondsString(),
+	}
 }
+
+// TaskFunctionARN names the local task function: the harness dispatches
+// lambda:invoke tasks by it to the handler serve registers.
+const TaskFunctionARN = "arn:aws:lambda:us-east-1:000000000000:function:portalid-local-tasks"
 
 func (f *stepFunctions) stop() error {
 	return errors.Join(shutdown(f.srv), f.sfn.Stop())

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -15,12 +16,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/portalid/portalid/internal/cipher"
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/dynamo"
 	"github.com/portalid/portalid/internal/flow/challenge"
+	"github.com/portalid/portalid/internal/flow/identity"
+	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/flow/session"
@@ -28,7 +32,9 @@ import (
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/idempotency"
 	"github.com/portalid/portalid/internal/notify"
+	"github.com/portalid/portalid/internal/registry"
 	"github.com/portalid/portalid/internal/secret"
+	"github.com/portalid/portalid/internal/task"
 	"github.com/portalid/portalid/internal/token"
 )
 
@@ -51,12 +57,11 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	if cfg.TableName == "" {
 		return nil, errors.New("TABLE_NAME is not set")
 	}
-	keys, err := cipher.LoadKeys(ctx, keySource(cfg, awsCfg))
+	c, err := newCore(ctx, cfg, awsCfg, opts)
 	if err != nil {
 		return nil, err
 	}
-	store := dynamo.New(dynamodb.NewFromConfig(awsCfg, opts.DynamoDB...), cfg.TableName)
-	index, codes := secret.NewHasher(keys.Index), secret.NewHasher(keys.Code)
+	store, index, codes := c.store, c.index, c.codes
 	argon := secret.Argon2{Time: cfg.Password.Argon2Time, MemoryKiB: cfg.Password.Argon2MemKiB, Threads: cfg.Password.Argon2Threads}
 	wants := func(fn string) bool { return opts.Function == "" || opts.Function == fn }
 	s := httpapi.Services{Logger: opts.Logger}
@@ -121,6 +126,8 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 		}
 	}
 	if wants("account") {
+		s.Profile = &profile.Flow{Store: store, Sealer: c.envelope, Now: time.Now}
+		s.Identity = c.identity(cfg, awsCfg, send, nil)
 		s.Settings = &settings.Flow{
 			Store:    store,
 			Now:      time.Now,
@@ -134,6 +141,71 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 		}
 	}
 	return httpapi.New(s), nil
+}
+
+// core is what every function shares: the table, the keyed hashes and
+// the envelope encryption of personal data.
+type core struct {
+	store        *dynamo.Store
+	index, codes secret.Hasher
+	envelope     *cipher.Envelope
+}
+
+func newCore(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options) (core, error) {
+	if cfg.TableName == "" {
+		return core{}, errors.New("TABLE_NAME is not set")
+	}
+	src := keySource(cfg, awsCfg)
+	master, err := src.Master(ctx)
+	if err != nil {
+		return core{}, fmt.Errorf("load master key: %w", err)
+	}
+	defer clear(master)
+	keys, err := cipher.DeriveKeys(master)
+	if err != nil {
+		return core{}, err
+	}
+	var dataKeys cipher.DataKeys = cipher.KMSDataKeys{Client: kms.NewFromConfig(awsCfg), KeyID: cfg.DataKeyID}
+	if cfg.LocalKeysFile != "" {
+		if dataKeys, err = cipher.NewLocalDataKeys(master); err != nil {
+			return core{}, err
+		}
+	} else if cfg.DataKeyID == "" {
+		return core{}, errors.New("DATA_KEY_ID is not set")
+	}
+	return core{
+		store:    dynamo.New(dynamodb.NewFromConfig(awsCfg, opts.DynamoDB...), cfg.TableName),
+		index:    secret.NewHasher(keys.Index),
+		codes:    secret.NewHasher(keys.Code),
+		envelope: &cipher.Envelope{Keys: dataKeys},
+	}, nil
+}
+
+// identity is the identity-check flow; the account function starts
+// checks (reg nil), the tasks function runs their steps.
+func (c core) identity(cfg config.Config, awsCfg aws.Config, send *notify.Courier, reg identity.Registry) *identity.Flow {
+	return &identity.Flow{
+		Store:    c.store,
+		Sealer:   c.envelope,
+		Registry: reg,
+		Workflow: &task.Starter{Client: sfn.NewFromConfig(awsCfg), StateMachine: cfg.IdentityCheckStateMachineARN},
+		Sender:   send,
+		Index:    c.index,
+		Now:      time.Now,
+		Rand:     rand.Reader,
+	}
+}
+
+// Tasks builds the handler of the Step Functions task function. Until the
+// registries' real gateways are connected, the registries are the
+// simulator, answering through Step Functions (SendTaskSuccess).
+func Tasks(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options) (task.Dispatcher, error) {
+	c, err := newCore(ctx, cfg, awsCfg, opts)
+	if err != nil {
+		return task.Dispatcher{}, err
+	}
+	reg := &registry.Simulator{Answerer: &registry.StepFunctions{Client: sfn.NewFromConfig(awsCfg)}, Latency: cfg.Identity.RegistryLatency}
+	return task.Dispatcher{Tasks: task.Identity(c.identity(cfg, awsCfg, courier(cfg, awsCfg, opts), reg)), Log: opts.Logger}, nil
 }
 
 // courier sends SMS through SNS and mail through SES, or to the local

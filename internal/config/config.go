@@ -23,8 +23,12 @@ type Config struct {
 	PublicURL           string // PUBLIC_URL: where the web client lives, for links in mail
 	SigningKeyID        string // SIGNING_KEY_ID: the KMS key that signs access tokens (AWS)
 	LocalSigningKeyFile string // LOCAL_SIGNING_KEY_FILE: PEM key that signs access tokens (make run, tests)
+	DataKeyID           string // DATA_KEY_ID: the KMS key whose data keys encrypt personal data (AWS)
+	// IdentityCheckStateMachineARN is IDENTITY_CHECK_STATE_MACHINE_ARN.
+	IdentityCheckStateMachineARN string
 
 	Registration Registration
+	Identity     Identity
 	Password     Password
 	Session      Session
 	Recovery     Recovery
@@ -35,6 +39,18 @@ type Config struct {
 // sends per contact and client address, attempts), as SPEC gives one set.
 type Recovery struct {
 	TTL time.Duration // RECOVERY_TTL: how long a started recovery may be completed
+}
+
+// Identity holds the numbers of the identity check (SPEC §2.3).
+type Identity struct {
+	RegistryTimeoutSeconds int           // REGISTRY_TIMEOUT_SECONDS: 5 days without an answer → stalled
+	RegistryLatency        time.Duration // REGISTRY_LATENCY: how long the registry simulator takes to answer
+}
+
+// RegistryTimeoutSecondsString is the timeout as the ASL substitution
+// takes it.
+func (i Identity) RegistryTimeoutSecondsString() string {
+	return strconv.Itoa(i.RegistryTimeoutSeconds)
 }
 
 // Session holds the sign-in limits and token lifetimes of SPEC §2.2.
@@ -89,6 +105,10 @@ func Vars() []Var {
 		str("LOCAL_KEYS_FILE", "", "", func(c *Config) *string { return &c.LocalKeysFile }),
 		str("MAIL_OUTBOX", "", "", func(c *Config) *string { return &c.MailOutbox }),
 		str("SIGNING_KEY_ID", "", "", func(c *Config) *string { return &c.SigningKeyID }),
+		str("DATA_KEY_ID", "", "", func(c *Config) *string { return &c.DataKeyID }),
+		str("IDENTITY_CHECK_STATE_MACHINE_ARN", "", "", func(c *Config) *string { return &c.IdentityCheckStateMachineARN }),
+		num("REGISTRY_TIMEOUT_SECONDS", "RegistryTimeoutSeconds", "432000", func(c *Config) *int { return &c.Identity.RegistryTimeoutSeconds }),
+		dur("REGISTRY_LATENCY", "RegistryLatency", "2s", func(c *Config) *time.Duration { return &c.Identity.RegistryLatency }),
 		str("LOCAL_SIGNING_KEY_FILE", "", "", func(c *Config) *string { return &c.LocalSigningKeyFile }),
 		str("PUBLIC_URL", "PublicUrl", "http://127.0.0.1:8080", func(c *Config) *string { return &c.PublicURL }),
 

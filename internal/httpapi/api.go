@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/identity"
+	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/flow/session"
@@ -29,6 +31,8 @@ type Services struct {
 	Recovery     *recovery.Flow
 	Session      *session.Flow
 	Settings     *settings.Flow
+	Profile      *profile.Flow
+	Identity     *identity.Flow
 	// JWKS is the public key set of the access tokens.
 	JWKS []byte
 	// Idempotency keeps the answers of create requests that carry an
@@ -96,6 +100,13 @@ func New(s Services) *API {
 			a.handlers["PUT /v1/me/contacts/{kind}"] = set.contact
 			a.handlers["POST /v1/me/contacts/{kind}/confirm"] = set.confirmContact
 			a.handlers["PUT /v1/me/notifications"] = set.notifications
+		}
+		if s.Profile != nil && s.Identity != nil {
+			pr := profileRoutes{profile: s.Profile, identity: s.Identity}
+			a.handlers["GET /v1/me/profile"] = pr.get
+			a.handlers["PATCH /v1/me/profile"] = pr.patch
+			a.handlers["POST /v1/me/identity-checks"] = pr.submit
+			a.handlers["GET /v1/me/identity-checks/{id}"] = pr.progress
 		}
 		// Every route the table marks Auth runs behind the one check.
 		for _, r := range Table() {

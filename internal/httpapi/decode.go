@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -20,10 +21,11 @@ const MaxBody = 16 << 10
 
 var safeFieldName = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
 
-// decode reads a JSON object body into v: application/json only, at most
+// decode reads a JSON object body into v: application/json (or one of the
+// media types in also) only, at most
 // MaxBody bytes, no unknown fields, one value. An empty body is allowed
 // when optional is true and leaves v as it is.
-func decode(req events.APIGatewayV2HTTPRequest, v any, optional bool) error {
+func decode(req events.APIGatewayV2HTTPRequest, v any, optional bool, also ...string) error {
 	body := []byte(req.Body)
 	if req.IsBase64Encoded {
 		b, err := base64.StdEncoding.DecodeString(req.Body)
@@ -38,7 +40,7 @@ func decode(req events.APIGatewayV2HTTPRequest, v any, optional bool) error {
 	if len(bytes.TrimSpace(body)) == 0 && optional {
 		return nil
 	}
-	if mt, _, err := mime.ParseMediaType(header(req, "content-type")); err != nil || mt != "application/json" {
+	if mt, _, err := mime.ParseMediaType(header(req, "content-type")); err != nil || (mt != "application/json" && !slices.Contains(also, mt)) {
 		return fault.New(fault.Invalid, "unsupported-media-type")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
