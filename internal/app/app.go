@@ -173,8 +173,10 @@ func newCore(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Opt
 	} else if cfg.DataKeyID == "" {
 		return core{}, errors.New("DATA_KEY_ID is not set")
 	}
+	store := dynamo.New(dynamodb.NewFromConfig(awsCfg, opts.DynamoDB...), cfg.TableName)
+	store.EventRetention = cfg.EventRetention
 	return core{
-		store:    dynamo.New(dynamodb.NewFromConfig(awsCfg, opts.DynamoDB...), cfg.TableName),
+		store:    store,
 		index:    secret.NewHasher(keys.Index),
 		codes:    secret.NewHasher(keys.Code),
 		envelope: &cipher.Envelope{Keys: dataKeys},

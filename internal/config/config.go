@@ -29,9 +29,11 @@ type Config struct {
 
 	Registration Registration
 	Identity     Identity
-	Password     Password
-	Session      Session
-	Recovery     Recovery
+	// EventRetention is EVENT_RETENTION: how long security events are kept.
+	EventRetention time.Duration
+	Password       Password
+	Session        Session
+	Recovery       Recovery
 }
 
 // Recovery holds the limits of password recovery (SPEC §2.2) that are its
@@ -107,6 +109,7 @@ func Vars() []Var {
 		str("SIGNING_KEY_ID", "", "", func(c *Config) *string { return &c.SigningKeyID }),
 		str("DATA_KEY_ID", "", "", func(c *Config) *string { return &c.DataKeyID }),
 		str("IDENTITY_CHECK_STATE_MACHINE_ARN", "", "", func(c *Config) *string { return &c.IdentityCheckStateMachineARN }),
+		dur("EVENT_RETENTION", "EventRetention", "8760h", func(c *Config) *time.Duration { return &c.EventRetention }),
 		num("REGISTRY_TIMEOUT_SECONDS", "RegistryTimeoutSeconds", "432000", func(c *Config) *int { return &c.Identity.RegistryTimeoutSeconds }),
 		dur("REGISTRY_LATENCY", "RegistryLatency", "2s", func(c *Config) *time.Duration { return &c.Identity.RegistryLatency }),
 		str("LOCAL_SIGNING_KEY_FILE", "", "", func(c *Config) *string { return &c.LocalSigningKeyFile }),

@@ -19,6 +19,9 @@ import (
 type Store struct {
 	db    *dynamodb.Client
 	table string
+	// EventRetention is how long security events are kept (TTL); zero
+	// means DefaultEventRetention.
+	EventRetention time.Duration
 }
 
 // New returns a store over table.

@@ -14,9 +14,9 @@ import (
 	"github.com/portalid/portalid/internal/flow/settings"
 )
 
-// EventRetention is how long security events are kept (SPEC §2.2: one
-// year); TTL removes them after that.
-const EventRetention = 366 * 24 * time.Hour
+// DefaultEventRetention is how long security events are kept unless the
+// store is told otherwise (SPEC §2.2: one year); TTL removes them after.
+const DefaultEventRetention = 365 * 24 * time.Hour
 
 type eventItem struct {
 	PK        string            `dynamodbav:"pk"`
@@ -39,7 +39,7 @@ func (s *Store) putEvent(e event.Event) (types.TransactWriteItem, error) {
 	av, err := attributevalue.MarshalMap(eventItem{
 		PK: "ACCOUNT#" + e.AccountID, SK: eventSK(e.Seq), Seq: e.Seq, Kind: string(e.Kind),
 		At: millis(e.At), IP: e.IP, UserAgent: e.UserAgent, Details: e.Details,
-		PrevHash: e.PrevHash, Hash: e.Hash, TTL: ttl(e.At.Add(EventRetention)),
+		PrevHash: e.PrevHash, Hash: e.Hash, TTL: ttl(e.At.Add(s.eventRetention())),
 	})
 	if err != nil {
 		return types.TransactWriteItem{}, fmt.Errorf("encode event: %w", err)
@@ -157,4 +157,11 @@ func (s *Store) RequireReset(ctx context.Context, notBefore time.Time, ev event.
 		return err
 	}
 	return s.transact(ctx, "require password reset", items, settings.ErrChanged)
+}
+
+func (s *Store) eventRetention() time.Duration {
+	if s.EventRetention > 0 {
+		return s.EventRetention
+	}
+	return DefaultEventRetention
 }
