@@ -11,12 +11,12 @@ package challenge
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"time"
 
 	"github.com/portalid/portalid/internal/contact"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/limit"
+	"github.com/portalid/portalid/internal/retry"
 )
 
 // The outcomes a client can meet, by slug, whatever the flow.
@@ -64,22 +64,9 @@ func Template(base string, kind contact.Kind) string {
 // an optimistic-locking race to a concurrent request on the same items.
 const MaxRaces = 8
 
-// Backoff waits a random moment before the next try after a lost race,
-// longer with each race, so that contenders spread out. Race 0 is the
-// first try and does not wait.
-func Backoff(ctx context.Context, race int) error {
-	if race == 0 {
-		return nil
-	}
-	t := time.NewTimer(time.Duration(rand.Int64N(int64(race) * int64(5*time.Millisecond))))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+// Backoff is retry.Backoff, kept here for the flows that use the
+// challenge's retry loop.
+var Backoff = retry.Backoff
 
 // Retry runs try until it returns anything but changed (compared with
 // errors.Is), backing off before each further try; after MaxRaces lost

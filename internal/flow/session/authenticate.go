@@ -8,6 +8,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/retry"
 )
 
 // Principal is the signed-in person behind a request.
@@ -63,7 +64,7 @@ func (f *Flow) LogoutEverywhere(ctx context.Context, p Principal) error {
 func (f *Flow) retry(ctx context.Context, p Principal, write func(account.Account) error) error {
 	a := p.Account
 	for race := 0; race < maxRaces; race++ {
-		if err := backoff(ctx, race); err != nil {
+		if err := retry.Backoff(ctx, race); err != nil {
 			return err
 		}
 		if race > 0 {

@@ -5,10 +5,8 @@
 package session
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"time"
 
 	"github.com/portalid/portalid/internal/account"
@@ -88,20 +86,6 @@ type Tokens struct {
 type Client = event.Origin
 
 const maxRaces = 16
-
-func backoff(ctx context.Context, race int) error {
-	if race == 0 {
-		return nil
-	}
-	t := time.NewTimer(time.Duration(rand.Int64N(int64(race) * int64(5*time.Millisecond))))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // seal chains events of the given kinds after the account's head.
 func seal(a account.Account, c Client, at time.Time, kinds []event.Kind, details map[string]string) event.Append {

@@ -13,6 +13,7 @@ import (
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/limit"
 	"github.com/portalid/portalid/internal/person"
+	"github.com/portalid/portalid/internal/retry"
 	"github.com/portalid/portalid/internal/secret"
 )
 
@@ -81,7 +82,7 @@ func (f *Flow) Login(ctx context.Context, in LoginInput) (Tokens, error) {
 		return Tokens{}, err
 	}
 	for race := 0; race < maxRaces; race++ {
-		if err := backoff(ctx, race); err != nil {
+		if err := retry.Backoff(ctx, race); err != nil {
 			return Tokens{}, err
 		}
 		if race > 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/limit"
+	"github.com/portalid/portalid/internal/retry"
 	"github.com/portalid/portalid/internal/secret"
 )
 
@@ -36,7 +37,7 @@ func (f *Flow) Reauthenticate(ctx context.Context, p Principal, password string)
 	ipKey := "login#ip#" + f.Index.Index("client-ip", limit.AddressBucket(p.Client.IP))
 	checked := false
 	for race := 0; race < maxRaces; race++ {
-		if err := backoff(ctx, race); err != nil {
+		if err := retry.Backoff(ctx, race); err != nil {
 			return err
 		}
 		st, err := f.Store.LoginState(ctx, nil, lockKey, ipKey)

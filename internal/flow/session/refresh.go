@@ -10,6 +10,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/retry"
 	"github.com/portalid/portalid/internal/secret"
 	"github.com/portalid/portalid/internal/token"
 )
@@ -55,7 +56,7 @@ func (f *Flow) Refresh(ctx context.Context, refresh string, c Client) (Tokens, e
 	}
 	hash := f.Codes.Sum(purposeRefresh, sid+":"+sec)
 	for race := 0; race < maxRaces; race++ {
-		if err := backoff(ctx, race); err != nil {
+		if err := retry.Backoff(ctx, race); err != nil {
 			return Tokens{}, err
 		}
 		s, a, err := f.Store.SessionAndAccount(ctx, sid, accountID)
@@ -106,7 +107,7 @@ func (f *Flow) reused(ctx context.Context, s Session, a account.Account, c Clien
 		if !errors.Is(err, ErrChanged) {
 			return fmt.Errorf("revoke session %s: %w", s.ID, err)
 		}
-		if err := backoff(ctx, race+1); err != nil {
+		if err := retry.Backoff(ctx, race+1); err != nil {
 			return err
 		}
 		if a, err = f.Store.Account(ctx, a.ID); err != nil {
