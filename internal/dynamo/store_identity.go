@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,9 +23,16 @@ var _ identity.Store = (*Store)(nil)
 // ACCOUNT#id/IDCHECK naming the latest one (so that only one runs at a
 // time). SNILS#<index> and PASSPORT#<index> (sk CONTACT, like the login
 // contacts: a SNILS is also a login) hold the account that claimed them.
+// IDCHECK also records the indexes of the last passed check's documents
+// (heldSnilsIndex, heldPassportIndex), whose claims a re-check keeps
+// until its outcome.
 const (
 	skCheckPrefix  = "CHECK#"
 	skCurrentCheck = "IDCHECK"
+	// attrConfirmationMethod is the account attribute naming how a
+	// confirmed account was confirmed (SPEC §2.4); a re-check that does
+	// not pass removes it.
+	attrConfirmationMethod = "confirmationMethod"
 )
 
 type checkItem struct {
@@ -45,6 +53,8 @@ type checkItem struct {
 	PassportIndex string `dynamodbav:"passportIndex"`
 	Sealed        []byte `dynamodbav:"sealed"`
 	Notified      bool   `dynamodbav:"notified,omitempty"`
+	PrevSNILS     string `dynamodbav:"prevSnilsIndex,omitempty"`
+	PrevPassport  string `dynamodbav:"prevPassportIndex,omitempty"`
 }
 
 func checkKey(accountID, checkID string) map[string]types.AttributeValue {
@@ -62,6 +72,7 @@ func fromCheckItem(av map[string]types.AttributeValue) (identity.Check, error) {
 		SNILS:      identity.Item{Status: it.SNILSStatus, Reason: it.SNILSReason, SubmittedAt: fromMillis(it.SNILSSent), DecidedAt: fromMillis(it.SNILSAt)},
 		Passport:   identity.Item{Status: it.PassStatus, Reason: it.PassReason, SubmittedAt: fromMillis(it.PassSent), DecidedAt: fromMillis(it.PassAt)},
 		SNILSIndex: it.SNILSIndex, PassportIndex: it.PassportIndex, Sealed: it.Sealed, Notified: it.Notified,
+		PrevSNILSIndex: it.PrevSNILS, PrevPassportIndex: it.PrevPassport,
 	}, nil
 }
 
@@ -92,13 +103,15 @@ func (s *Store) SubmitState(ctx context.Context, accountID string) ([]byte, int6
 			sealed, version = it.Sealed, it.Ver
 		case skCurrentCheck:
 			var it struct {
-				CheckID string `dynamodbav:"checkId"`
-				State   string `dynamodbav:"checkState"`
+				CheckID      string `dynamodbav:"checkId"`
+				State        string `dynamodbav:"checkState"`
+				HeldSNILS    string `dynamodbav:"heldSnilsIndex"`
+				HeldPassport string `dynamodbav:"heldPassportIndex"`
 			}
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 				return nil, 0, identity.Current{}, fmt.Errorf("decode current check: %w", err)
 			}
-			cur = identity.Current{CheckID: it.CheckID, State: it.State}
+			cur = identity.Current{CheckID: it.CheckID, State: it.State, HeldSNILSIndex: it.HeldSNILS, HeldPassportIndex: it.HeldPassport}
 		}
 	}
 	return sealed, version, cur, nil
@@ -113,6 +126,7 @@ func (s *Store) CreateCheck(ctx context.Context, c identity.Check) error {
 		CreatedAt: millis(c.CreatedAt), UpdatedAt: millis(c.UpdatedAt),
 		SNILSStatus: c.SNILS.Status, PassStatus: c.Passport.Status,
 		SNILSIndex: c.SNILSIndex, PassportIndex: c.PassportIndex, Sealed: c.Sealed,
+		PrevSNILS: c.PrevSNILSIndex, PrevPassport: c.PrevPassportIndex,
 	})
 	if err != nil {
 		return fmt.Errorf("encode check: %w", err)
@@ -126,13 +140,21 @@ func (s *Store) CreateCheck(ctx context.Context, c identity.Check) error {
 			ExpressionAttributeValues: me,
 		}}
 	}
+	pointer := map[string]types.AttributeValue{
+		AttrPK: str("ACCOUNT#" + c.AccountID), AttrSK: str(skCurrentCheck),
+		"checkId": str(c.ID), "checkState": str(c.State),
+	}
+	// The held documents stay recorded while the re-check runs.
+	if c.PrevSNILSIndex != "" {
+		pointer["heldSnilsIndex"] = str(c.PrevSNILSIndex)
+	}
+	if c.PrevPassportIndex != "" {
+		pointer["heldPassportIndex"] = str(c.PrevPassportIndex)
+	}
 	items := []types.TransactWriteItem{
 		{Put: &types.Put{
-			TableName: aws.String(s.table),
-			Item: map[string]types.AttributeValue{
-				AttrPK: str("ACCOUNT#" + c.AccountID), AttrSK: str(skCurrentCheck),
-				"checkId": str(c.ID), "checkState": str(c.State),
-			},
+			TableName:                 aws.String(s.table),
+			Item:                      pointer,
 			ConditionExpression:       aws.String("attribute_not_exists(pk) OR checkState <> :running"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":running": str(identity.Running)},
 		}},
@@ -224,8 +246,9 @@ func (s *Store) OutcomeState(ctx context.Context, accountID, checkID string) (ac
 }
 
 // RecordOutcome implements identity.Store with one transaction: the
-// check (if it still runs), the current-check pointer, and the account's
-// level, SNILS index and events, or the release of the claims.
+// check (if it still runs), the current-check pointer (with the held
+// documents when it passed), the account's level, SNILS index and events,
+// and the release of the claims given up.
 func (s *Store) RecordOutcome(ctx context.Context, o identity.Outcome) error {
 	c := o.Check
 	acc := "ACCOUNT#" + c.AccountID
@@ -243,17 +266,19 @@ func (s *Store) RecordOutcome(ctx context.Context, o identity.Outcome) error {
 				":running": str(identity.Running),
 			},
 		}},
-		{Update: &types.Update{
-			TableName: aws.String(s.table), Key: key(acc, skCurrentCheck),
-			UpdateExpression:          aws.String("SET checkState = :st"),
-			ConditionExpression:       aws.String("checkId = :id"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":st": str(c.State), ":id": str(c.ID)},
-		}},
+		pointerUpdate(s.table, acc, c),
 	}
 	switch {
 	case o.Events != nil:
-		ev, err := s.appendEvents(c.AccountID, o.Events.Head, o.Events.Events, "#lvl = :lvl, snilsIndex = :si",
-			map[string]types.AttributeValue{":lvl": str(string(o.Level)), ":si": str(o.SNILSIndex)})
+		set, vals := "#lvl = :lvl", map[string]types.AttributeValue{":lvl": str(string(o.Level))}
+		if o.SNILSIndex != "" {
+			set += ", snilsIndex = :si"
+			vals[":si"] = str(o.SNILSIndex)
+		}
+		if o.ClearConfirmation {
+			set += " REMOVE " + attrConfirmationMethod
+		}
+		ev, err := s.appendEvents(c.AccountID, o.Events.Head, o.Events.Events, set, vals)
 		if err != nil {
 			return err
 		}
@@ -267,8 +292,8 @@ func (s *Store) RecordOutcome(ctx context.Context, o identity.Outcome) error {
 			ExpressionAttributeValues: map[string]types.AttributeValue{":si": str(o.SNILSIndex)},
 		}})
 	}
-	if o.Release {
-		for _, pk := range []string{"SNILS#" + c.SNILSIndex, "PASSPORT#" + c.PassportIndex} {
+	for _, pk := range []string{"SNILS#" + o.ReleaseSNILS, "PASSPORT#" + o.ReleasePassport} {
+		if !strings.HasSuffix(pk, "#") {
 			items = append(items, types.TransactWriteItem{Delete: &types.Delete{
 				TableName: aws.String(s.table), Key: key(pk, skContact),
 				ConditionExpression:       aws.String("attribute_not_exists(pk) OR accountId = :me"),
@@ -281,4 +306,21 @@ func (s *Store) RecordOutcome(ctx context.Context, o identity.Outcome) error {
 		return fmt.Errorf("record check %s: %w", c.ID, identity.ErrChanged)
 	}
 	return err
+}
+
+// pointerUpdate sets the current-check pointer's state, and, when the
+// check passed, records its documents as the held ones.
+func pointerUpdate(table, acc string, c identity.Check) types.TransactWriteItem {
+	update := "SET checkState = :st"
+	vals := map[string]types.AttributeValue{":st": str(c.State), ":id": str(c.ID)}
+	if c.State == identity.Passed {
+		update += ", heldSnilsIndex = :hs, heldPassportIndex = :hp"
+		vals[":hs"], vals[":hp"] = str(c.SNILSIndex), str(c.PassportIndex)
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(table), Key: key(acc, skCurrentCheck),
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("checkId = :id"),
+		ExpressionAttributeValues: vals,
+	}}
 }

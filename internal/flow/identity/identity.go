@@ -64,6 +64,12 @@ type Check struct {
 	// documents, claimed for this account while the check runs.
 	SNILSIndex    string `json:"-"`
 	PassportIndex string `json:"-"`
+	// PrevSNILSIndex and PrevPassportIndex are the documents the account
+	// held when the check started (from its last passed check; "" for a
+	// first check): a re-check after editing passport or SNILS keeps
+	// those claims until the outcome (SPEC §2.3).
+	PrevSNILSIndex    string `json:"-"`
+	PrevPassportIndex string `json:"-"`
 	// Sealed is the submitted documents, sealed: the check verifies what
 	// was submitted, whatever the draft becomes meanwhile.
 	Sealed []byte `json:"-"`
@@ -76,6 +82,10 @@ type Check struct {
 type Current struct {
 	CheckID string
 	State   string
+	// HeldSNILSIndex and HeldPassportIndex are the documents of the
+	// account's last passed check, whose claims it holds.
+	HeldSNILSIndex    string
+	HeldPassportIndex string
 }
 
 // Outcome is what RecordOutcome writes in one transaction.
@@ -86,8 +96,16 @@ type Outcome struct {
 	Level      account.Level
 	Events     *event.Append
 	SNILSIndex string // set on the account when the check passed
-	// Release gives up the SNILS and passport claims of a failed check.
-	Release bool
+	// ReleaseSNILS and ReleasePassport are the blind indexes whose claims
+	// the account gives up ("" none): a failed check's own (except those
+	// the account already held), or, when a re-check passed, the previous
+	// documents' (except those the check kept). When the check passed,
+	// the store records its documents as the held ones.
+	ReleaseSNILS    string
+	ReleasePassport string
+	// ClearConfirmation removes the confirmation method: a confirmed
+	// account whose re-check did not pass drops to simplified.
+	ClearConfirmation bool
 }
 
 // Store persists checks. A write that lost a race returns ErrChanged.

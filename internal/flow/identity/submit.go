@@ -34,7 +34,10 @@ func checkAAD(accountID, checkID string) []byte {
 
 // Submit starts a check of the account's saved profile: the person must
 // consent, the profile must be complete, no other check may run, and no
-// other account may hold the SNILS or the passport.
+// other account may hold the SNILS or the passport. A standard or
+// confirmed account submitting edited passport or SNILS data starts a
+// re-check the same way (SPEC §2.3): its new documents are claimed while
+// the previous ones stay held until the outcome.
 func (f *Flow) Submit(ctx context.Context, accountID string, consent bool) (Check, error) {
 	if !consent {
 		return Check{}, fault.InvalidFields(fault.Field{Pointer: "/consent", Reason: ErrConsentRequired.Slug})
@@ -59,6 +62,19 @@ func (f *Flow) Submit(ctx context.Context, accountID string, consent bool) (Chec
 		c, err := f.newCheck(ctx, accountID, docs)
 		if err != nil {
 			return Check{}, err
+		}
+		// A re-check (passport or SNILS edited after standard, or a new
+		// submission after a re-check failed) keeps the held claims until
+		// its outcome.
+		c.PrevSNILSIndex, c.PrevPassportIndex = cur.HeldSNILSIndex, cur.HeldPassportIndex
+		if cur.State == Passed && c.PrevSNILSIndex == "" {
+			// A pointer written before held documents were recorded: the
+			// passed check names them.
+			prev, err := f.Store.Check(ctx, accountID, cur.CheckID)
+			if err != nil {
+				return Check{}, err
+			}
+			c.PrevSNILSIndex, c.PrevPassportIndex = prev.SNILSIndex, prev.PassportIndex
 		}
 		err = f.Store.CreateCheck(ctx, c)
 		if errors.Is(err, ErrChanged) {

@@ -56,7 +56,11 @@ type OutcomeInput struct {
 // RecordOutcome is the last step: both items passed → the account becomes
 // standard (with the SNILS index and a level-changed event, in one
 // transaction); any failed → failed, with the reasons, and the claims on
-// SNILS and passport released; otherwise stalled. The person is notified
+// SNILS and passport released; otherwise stalled. For a re-check of a
+// standard or confirmed account: passed → the level stays, the SNILS
+// index moves to the new one and the previous documents' claims are
+// released; failed or stalled → the account drops to simplified (with a
+// level-changed event naming the reason) and the new claims are released. The person is notified
 // once: the outcome and the "notified" mark are written together, before
 // the notice goes out, so a retried step finds the check decided and
 // sends nothing. It returns the check's state.
@@ -119,20 +123,48 @@ func (f *Flow) decide(a account.Account, c Check, results []registry.Result) Out
 	}
 	c.UpdatedAt, c.Notified = now, true
 	o := Outcome{Check: c}
+	levelChanged := func(to account.Level, details map[string]string) {
+		d := map[string]string{"from": string(a.Level), "to": string(to), "checkId": c.ID}
+		for k, v := range details {
+			d[k] = v
+		}
+		ev := event.Chain(a.ID, a.Events, now, event.Origin{}, d, event.LevelChanged)
+		o.Level, o.Events = to, &ev
+	}
 	switch {
 	case c.State == Passed:
 		o.SNILSIndex = c.SNILSIndex
+		// A re-check passed: the previous documents' claims go, except
+		// the one the edit kept.
+		o.ReleaseSNILS = other(c.PrevSNILSIndex, c.SNILSIndex)
+		o.ReleasePassport = other(c.PrevPassportIndex, c.PassportIndex)
 		if !a.AtLeast(account.Standard) {
-			o.Level = account.Standard
-			ev := event.Chain(a.ID, a.Events, now, event.Origin{}, map[string]string{
-				"from": string(a.Level), "to": string(account.Standard), "method": "registry-check", "checkId": c.ID,
-			}, event.LevelChanged)
-			o.Events = &ev
+			levelChanged(account.Standard, map[string]string{"method": "registry-check"})
 		}
-	case c.State == Failed && !a.AtLeast(account.Standard):
-		o.Release = true
+	case a.AtLeast(account.Standard):
+		// A re-check that failed or stalled: the account keeps its level
+		// only if the new data passes (SPEC §2.3), so it drops to
+		// simplified and gives up the new claims; it keeps the previous
+		// ones (its SNILS login among them). A confirmed account drops
+		// the same way: its confirmation rested on the previous data, so
+		// the confirmation method is cleared too.
+		levelChanged(account.Simplified, map[string]string{"reason": "recheck-" + c.State})
+		o.ReleaseSNILS = other(c.SNILSIndex, c.PrevSNILSIndex)
+		o.ReleasePassport = other(c.PassportIndex, c.PrevPassportIndex)
+		o.ClearConfirmation = a.Level == account.Confirmed
+	case c.State == Failed:
+		o.ReleaseSNILS = other(c.SNILSIndex, c.PrevSNILSIndex)
+		o.ReleasePassport = other(c.PassportIndex, c.PrevPassportIndex)
 	}
 	return o
+}
+
+// other is index unless it is keep (a claim that must stay).
+func other(index, keep string) string {
+	if index == keep {
+		return ""
+	}
+	return index
 }
 
 // notify tells the person the outcome on their preferred channels.
