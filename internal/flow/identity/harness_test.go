@@ -37,7 +37,7 @@ var sfnStack struct {
 	err  error
 }
 
-func stepFunctions(t *testing.T) (*local.SFN, *sfn.Client) {
+func stepFunctions(t testing.TB) (*local.SFN, *sfn.Client) {
 	t.Helper()
 	if _, err := local.NodeBinary(); err != nil {
 		msg := "the identity-check workflow tests need the emulators: run bash " + local.InstallScript
@@ -106,7 +106,7 @@ type world struct {
 // simDay is a simulated day: the 5-day registry timeout takes 250 ms.
 const simDay = 50 * time.Millisecond
 
-func newWorld(t *testing.T, sim *registry.Simulator) *world {
+func newWorld(t testing.TB, sim *registry.Simulator) *world {
 	t.Helper()
 	s, c := stepFunctions(t)
 	e := flowtest.New(t)
@@ -156,7 +156,7 @@ func (w *world) executionARN(checkID string) string {
 	return strings.Replace(w.Machine, ":stateMachine:", ":execution:", 1) + ":" + checkID
 }
 
-func (w *world) wait(t *testing.T, checkID string) local.SFNExecution {
+func (w *world) wait(t testing.TB, checkID string) local.SFNExecution {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
