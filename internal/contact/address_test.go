@@ -1,13 +1,11 @@
 package contact
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/portalid/portalid/internal/redacttest"
 )
 
 func TestParse(t *testing.T) {
@@ -77,7 +75,7 @@ func TestAddressRedacts(t *testing.T) {
 	phone, _ := ParsePhone("+79123456789")
 	email, _ := ParseEmail("canary@example.ru")
 	for _, a := range []Address{phone, email} {
-		for _, out := range printed(a) {
+		for _, out := range redacttest.Printed(a) {
 			if strings.Contains(out, "912345") || strings.Contains(out, "canary") {
 				t.Errorf("Address printed as %q, want it redacted", out)
 			}
@@ -86,40 +84,4 @@ func TestAddressRedacts(t *testing.T) {
 			}
 		}
 	}
-}
-
-// printed returns v as every printing path shows it: fmt verbs, JSON, and
-// slog's JSON and text handlers (without the time); alone, through a
-// pointer, and inside an exported struct field.
-func printed[T any](v T) []string {
-	var outs []string
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%10.3v"} {
-		outs = append(outs, fmt.Sprintf(verb, v))
-		outs = append(outs, fmt.Sprintf(verb, struct{ A any }{v}))
-		outs = append(outs, fmt.Sprintf(verb, &v))
-	}
-	outs = append(outs, fmt.Sprint(v), fmt.Sprintln(v))
-	j, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	outs = append(outs, string(j))
-	j, _ = json.Marshal(struct{ A any }{v})
-	outs = append(outs, string(j))
-	var buf bytes.Buffer
-	noTime := &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey && len(groups) == 0 {
-			return slog.Attr{}
-		}
-		return a
-	}}
-	for _, h := range []slog.Handler{slog.NewJSONHandler(&buf, noTime), slog.NewTextHandler(&buf, noTime)} {
-		l := slog.New(h)
-		l.Info("msg", "v", v)
-		l.Info("msg", slog.Any("s", struct{ A any }{v}))
-		l.Info("msg", slog.Group("g", "v", v))
-		outs = append(outs, buf.String())
-		buf.Reset()
-	}
-	return outs
 }

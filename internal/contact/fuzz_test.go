@@ -1,13 +1,12 @@
 package contact
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/portalid/portalid/internal/redacttest"
 )
 
 func FuzzParsePhone(f *testing.F) {
@@ -75,23 +74,7 @@ func FuzzParseEmail(f *testing.F) {
 // that is when any printing path depends on the value.
 func assertRedacted(t *testing.T, a Address) {
 	t.Helper()
-	if got, zero := quickPrinted(a), quickPrinted(Address{}); got != zero {
+	if got, zero := redacttest.Quick(a), redacttest.Quick(Address{}); got != zero {
 		t.Fatalf("Address printed as %q, want %q as the zero Address", got, zero)
 	}
-}
-
-// quickPrinted is the cheap subset of printed that a fuzz target can run on
-// every input: the common fmt verbs, JSON and a slog JSON line.
-func quickPrinted(v any) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%v|%s|%+v|%#v|%q|", v, v, v, v, v)
-	j, _ := json.Marshal(v)
-	b.Write(j)
-	slog.New(slog.NewJSONHandler(&b, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey {
-			return slog.Attr{}
-		}
-		return a
-	}})).Info("m", "v", v)
-	return b.String()
 }

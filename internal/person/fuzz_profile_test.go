@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/portalid/portalid/internal/redacttest"
 )
 
 // parsed is what the fuzz targets need of a parsed value.
@@ -34,7 +36,7 @@ func fuzzParse[T parsed](t *testing.T, name string, parse func(string) (T, error
 	if err != nil || again != v {
 		t.Fatalf("%s(%q) = %q, %v; want it unchanged", name, v.Value(), again.Value(), err)
 	}
-	if got, want := quickPrinted(v), quickPrinted(zero); got != want {
+	if got, want := redacttest.Quick(v), redacttest.Quick(zero); got != want {
 		t.Fatalf("%s(%q) printed as %q, want %q as the zero value", name, in, got, want)
 	}
 }
@@ -233,7 +235,7 @@ func FuzzParsePatronymic(f *testing.F) {
 		if err != nil || again != p {
 			t.Fatalf("ParsePatronymic(%q, %v) = %q, %v; want it unchanged", p.Value(), p.None(), again.Value(), err)
 		}
-		if got, want := quickPrinted(p), quickPrinted(Patronymic{}); got != want {
+		if got, want := redacttest.Quick(p), redacttest.Quick(Patronymic{}); got != want {
 			t.Fatalf("Patronymic printed as %q, want %q", got, want)
 		}
 	})
@@ -261,7 +263,7 @@ func FuzzParseForeignDocument(f *testing.F) {
 		if err != nil || again != d {
 			t.Fatalf("ParseForeignDocument(%q, %q, %q) = %v; want it unchanged", d.Type(), n, d.Country().Value(), err)
 		}
-		if got, want := quickPrinted(d), quickPrinted(ForeignDocument{}); got != want {
+		if got, want := redacttest.Quick(d), redacttest.Quick(ForeignDocument{}); got != want {
 			t.Fatalf("ForeignDocument printed as %q, want %q", got, want)
 		}
 	})

@@ -1,13 +1,12 @@
 package person
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/portalid/portalid/internal/redacttest"
 )
 
 func FuzzParseName(f *testing.F) {
@@ -35,24 +34,8 @@ func FuzzParseName(f *testing.F) {
 		if err != nil || again != n {
 			t.Fatalf("ParseName(%q) = %q, %v; want it unchanged", v, again.Value(), err)
 		}
-		if got, zero := quickPrinted(n), quickPrinted(Name{}); got != zero {
+		if got, zero := redacttest.Quick(n), redacttest.Quick(Name{}); got != zero {
 			t.Fatalf("Name printed as %q, want %q as the zero Name", got, zero)
 		}
 	})
-}
-
-// quickPrinted is the cheap subset of printed that a fuzz target can run on
-// every input: the common fmt verbs, JSON and a slog JSON line.
-func quickPrinted(v any) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%v|%s|%+v|%#v|%q|", v, v, v, v, v)
-	j, _ := json.Marshal(v)
-	b.Write(j)
-	slog.New(slog.NewJSONHandler(&b, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey {
-			return slog.Attr{}
-		}
-		return a
-	}})).Info("m", "v", v)
-	return b.String()
 }

@@ -3,6 +3,8 @@ package person
 import (
 	"strings"
 	"testing"
+
+	"github.com/portalid/portalid/internal/redacttest"
 )
 
 // mustParse returns the value parse gives for s, failing the test on error.
@@ -19,7 +21,7 @@ func mustParse[T any](t *testing.T, parse func(string) (T, error), s string) T {
 // or does not say "[redacted]".
 func checkRedacted[T any](t *testing.T, name string, v T, canaries ...string) {
 	t.Helper()
-	for _, out := range printed(v) {
+	for _, out := range redacttest.Printed(v) {
 		if !strings.Contains(out, redacted) {
 			t.Errorf("%s printed as %q, want %s", name, out, redacted)
 		}

@@ -1,16 +1,14 @@
 package secret
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/redacttest"
 )
 
 func FuzzParseCode(f *testing.F) {
@@ -33,7 +31,7 @@ func FuzzParseCode(f *testing.F) {
 		}
 		// A code drawn from the same digits prints only as [redacted].
 		c := Code{v: got}
-		if got, zero := quickPrinted(c), quickPrinted(Code{}); got != zero {
+		if got, zero := redacttest.Quick(c), redacttest.Quick(Code{}); got != zero {
 			t.Fatalf("Code printed as %q, want %q as the zero Code", got, zero)
 		}
 	})
@@ -59,7 +57,7 @@ func FuzzParseToken(f *testing.F) {
 		if again, err := ParseToken(got); err != nil || again != got {
 			t.Fatalf("ParseToken(%q) = %q, %v; want it unchanged", got, again, err)
 		}
-		if out, zero := quickPrinted(Token{v: got}), quickPrinted(Token{}); out != zero {
+		if out, zero := redacttest.Quick(Token{v: got}), redacttest.Quick(Token{}); out != zero {
 			t.Fatalf("Token printed as %q, want %q as the zero Token", out, zero)
 		}
 	})
@@ -144,20 +142,4 @@ func FuzzParsePHC(f *testing.F) {
 			t.Fatalf("parsePHC(%q).String() = %q, want the input back", s, got)
 		}
 	})
-}
-
-// quickPrinted is the cheap subset of printed that a fuzz target can run on
-// every input: the common fmt verbs, JSON and a slog JSON line.
-func quickPrinted(v any) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%v|%s|%+v|%#v|%q|", v, v, v, v, v)
-	j, _ := json.Marshal(v)
-	b.Write(j)
-	slog.New(slog.NewJSONHandler(&b, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey {
-			return slog.Attr{}
-		}
-		return a
-	}})).Info("m", "v", v)
-	return b.String()
 }
