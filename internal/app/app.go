@@ -206,7 +206,7 @@ func Tasks(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Optio
 	if err != nil {
 		return task.Dispatcher{}, err
 	}
-	reg := &registry.Simulator{Answerer: &registry.StepFunctions{Client: sfn.NewFromConfig(awsCfg)}, Latency: cfg.Identity.RegistryLatency}
+	reg := &registry.Simulator{Answerer: &identity.Recorder{Store: c.store, Next: &registry.StepFunctions{Client: sfn.NewFromConfig(awsCfg)}, Now: time.Now, Log: opts.Logger}, Latency: cfg.Identity.RegistryLatency}
 	return task.Dispatcher{Tasks: task.Identity(c.identity(cfg, awsCfg, courier(cfg, awsCfg, opts), reg)), Log: opts.Logger}, nil
 }
 

@@ -213,6 +213,29 @@ func (s *Store) MarkSubmitted(ctx context.Context, accountID, checkID, item stri
 	return err
 }
 
+// DecideItem implements identity.Store with one UpdateItem, conditioned
+// on the check running and the item pending.
+func (s *Store) DecideItem(ctx context.Context, accountID, checkID, item string, it identity.Item) error {
+	prefix := "snils"
+	if item == "passport" {
+		prefix = "passport"
+	}
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: checkKey(accountID, checkID),
+		UpdateExpression:    aws.String("SET " + prefix + "Status = :st, " + prefix + "Reason = :re, " + prefix + "DecidedAt = :at"),
+		ConditionExpression: aws.String("attribute_exists(pk) AND checkState = :running AND " + prefix + "Status = :pending"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":st": str(it.Status), ":re": str(it.Reason), ":at": num(millis(it.DecidedAt)),
+			":running": str(identity.Running), ":pending": str(identity.Pending),
+		},
+	})
+	err = translate("record check item", err)
+	if isCondition(err) {
+		return fmt.Errorf("record check %s %s: %w", checkID, item, identity.ErrChanged)
+	}
+	return err
+}
+
 // OutcomeState implements identity.Store with one BatchGetItem.
 func (s *Store) OutcomeState(ctx context.Context, accountID, checkID string) (account.Account, identity.Check, error) {
 	items, err := s.batchGet(ctx, []map[string]types.AttributeValue{accountKey(accountID), checkKey(accountID, checkID)})

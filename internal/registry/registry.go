@@ -59,19 +59,26 @@ func (Document) MarshalJSON() ([]byte, error) { return []byte(`"[redacted]"`), n
 
 // Request is one check handed to a registry.
 type Request struct {
-	CheckID  string
-	Item     string // SNILS or Passport
-	Document Document
+	// AccountID and CheckID name the check the request belongs to; the
+	// answer carries them back.
+	AccountID string
+	CheckID   string
+	Item      string // SNILS or Passport
+	Document  Document
 	// Token is the task token the answer must carry back; it is a bearer
 	// credential for the waiting step, never logged.
 	Token string
 }
 
-// Result is a registry's answer.
+// Result is a registry's answer. AccountID and CheckID name the check it
+// answers (from the Request); they stay out of the JSON, so the waiting
+// step's output is {item, outcome, reason}.
 type Result struct {
-	Item    string `json:"item"`
-	Outcome string `json:"outcome"`          // Passed or Failed
-	Reason  string `json:"reason,omitempty"` // a kebab-case slug when Failed
+	AccountID string `json:"-"`
+	CheckID   string `json:"-"`
+	Item      string `json:"item"`
+	Outcome   string `json:"outcome"`          // Passed or Failed
+	Reason    string `json:"reason,omitempty"` // a kebab-case slug when Failed
 }
 
 // Answerer takes a registry's answer back to the step waiting for it.

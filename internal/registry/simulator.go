@@ -109,6 +109,7 @@ func (s *Simulator) Submit(ctx context.Context, r Request) error {
 	if silent {
 		return nil
 	}
+	res.AccountID, res.CheckID = r.AccountID, r.CheckID
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

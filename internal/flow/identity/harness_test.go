@@ -108,6 +108,12 @@ const simDay = 50 * time.Millisecond
 
 func newWorld(t testing.TB, sim *registry.Simulator) *world {
 	t.Helper()
+	return newWorldDay(t, sim, simDay)
+}
+
+// newWorldDay is newWorld with a simulated day of day.
+func newWorldDay(t testing.TB, sim *registry.Simulator, day time.Duration) *world {
+	t.Helper()
 	s, c := stepFunctions(t)
 	e := flowtest.New(t)
 	keys, err := cipher.NewLocalDataKeys(bytes.Repeat([]byte{7}, 32))
@@ -120,11 +126,11 @@ func newWorld(t testing.TB, sim *registry.Simulator) *world {
 	arn := local.StateMachineARN(fmt.Sprintf("identity-check-%d", n))
 	err = s.RegisterStateMachine(arn, filepath.Join("..", "..", "..", "statemachines", "identity-check.asl.json"),
 		map[string]string{"TaskFunctionArn": fn, "RegistryTimeoutSeconds": "432000"},
-		local.WithSFNTime(local.SFNTime{Day: simDay}))
+		local.WithSFNTime(local.SFNTime{Day: day}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim.Answerer = &registry.StepFunctions{Client: c}
+	sim.Answerer = &identity.Recorder{Store: e.Store, Next: &registry.StepFunctions{Client: c}, Now: e.Clock.Now}
 	w := &world{
 		Env: e, Sim: sim, SFN: s, Client: c, Machine: arn, Logs: &logs{},
 		Profiles: &profile.Flow{Store: e.Store, Sealer: sealer, Now: e.Clock.Now},

@@ -123,6 +123,11 @@ type Store interface {
 	// MarkSubmitted records when an item was handed to its registry (the
 	// first time only).
 	MarkSubmitted(ctx context.Context, accountID, checkID, item string, at time.Time) error
+	// DecideItem records a registry's answer on one item (its status,
+	// reason and decision time) if the check still runs and the item is
+	// still pending: ErrChanged when it is not (already decided, the
+	// check ended, or no such check).
+	DecideItem(ctx context.Context, accountID, checkID, item string, it Item) error
 	// OutcomeState reads the account and the check in one round trip.
 	OutcomeState(ctx context.Context, accountID, checkID string) (account.Account, Check, error)
 	// RecordOutcome writes the outcome if the check still runs:

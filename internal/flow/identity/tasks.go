@@ -38,7 +38,7 @@ func (f *Flow) CheckItem(ctx context.Context, in Input, item, token string) erro
 	if item == registry.Passport {
 		doc = docs.Passport
 	}
-	err = f.Registry.Submit(ctx, registry.Request{CheckID: in.CheckID, Item: item, Document: registry.NewDocument(doc), Token: token})
+	err = f.Registry.Submit(ctx, registry.Request{AccountID: in.AccountID, CheckID: in.CheckID, Item: item, Document: registry.NewDocument(doc), Token: token})
 	if err != nil {
 		return fmt.Errorf("check %s %s: %w", item, in.CheckID, err)
 	}
@@ -98,15 +98,19 @@ func (f *Flow) decide(a account.Account, c Check, results []registry.Result) Out
 		} else if r.Item != registry.SNILS {
 			continue
 		}
-		it.DecidedAt = now
+		status, reason := Unavailable, ""
 		switch r.Outcome {
 		case registry.Passed:
-			it.Status = Passed
+			status = Passed
 		case registry.Failed:
-			it.Status, it.Reason = Failed, r.Reason
-		default:
-			it.Status = Unavailable
+			status, reason = Failed, r.Reason
 		}
+		// The Recorder may have written the answer as it arrived: its
+		// decision time stays.
+		if it.Status != status || it.Reason != reason || it.DecidedAt.IsZero() {
+			it.DecidedAt = now
+		}
+		it.Status, it.Reason = status, reason
 	}
 	for _, it := range []*Item{&c.SNILS, &c.Passport} {
 		if it.Status == Pending { // a branch that said nothing
