@@ -15,11 +15,11 @@ func BenchmarkSession(b *testing.B) {
 	phone := e.register(b)
 	calls := map[string]int64{}
 	measure := func(step string, fn func() error) {
-		before := e.calls.Load()
+		before := e.Calls.Load()
 		if err := fn(); err != nil {
 			b.Fatalf("%s: %v", step, err)
 		}
-		calls[step] += e.calls.Load() - before
+		calls[step] += e.Calls.Load() - before
 	}
 	n := 0
 	for b.Loop() {
