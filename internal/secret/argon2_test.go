@@ -239,3 +239,21 @@ func TestParsePHCRoundTrip(t *testing.T) {
 		t.Errorf("parsePHC(known).String() = %s, want %s", got, knownDefaults)
 	}
 }
+
+func TestDummy(t *testing.T) {
+	t.Parallel()
+	a := Argon2{Time: 1, MemoryKiB: 64, Threads: 1}
+	d1, err := a.Dummy(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, _ := a.Dummy(rand.Reader)
+	if d1 == d2 || !strings.HasPrefix(d1, "$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Errorf("Dummy() = %q, %q; want two different argon2id hashes at a's parameters", d1, d2)
+	}
+	for _, guess := range []string{"", "password", d1} {
+		if ok, err := VerifyPassword(d1, guess); ok || err != nil {
+			t.Errorf("VerifyPassword(dummy, %q) = %v, %v; want false, nil", guess, ok, err)
+		}
+	}
+}

@@ -5,7 +5,6 @@
 package session
 
 import (
-	"fmt"
 	"io"
 	"time"
 
@@ -57,13 +56,9 @@ type Flow struct {
 
 // New returns the flow; it hashes the dummy password once.
 func New(d Deps) (*Flow, error) {
-	t, err := secret.NewToken(d.Rand)
+	dummy, err := d.Argon2.Dummy(d.Rand)
 	if err != nil {
 		return nil, err
-	}
-	dummy, err := d.Argon2.Hash(t.Reveal(), d.Rand)
-	if err != nil {
-		return nil, fmt.Errorf("hash dummy password: %w", err)
 	}
 	return &Flow{
 		Deps:       d,
