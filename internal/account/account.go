@@ -72,6 +72,9 @@ type Account struct {
 	// contact; empty means every confirmed contact. Security notices go
 	// to every confirmed contact whatever the preference.
 	NotificationChannels []string
+	// ConfirmationMethod is how a confirmed account was confirmed; ""
+	// below confirmed.
+	ConfirmationMethod Method
 }
 
 // Contact returns the account's contact of the kind ("phone", "email").

@@ -38,6 +38,7 @@ type accountItem struct {
 	Question        string        `dynamodbav:"securityQuestion,omitempty"`
 	AnswerHash      string        `dynamodbav:"securityAnswerHash,omitempty"`
 	Channels        []string      `dynamodbav:"notificationChannels,omitempty"`
+	Method          string        `dynamodbav:"confirmationMethod,omitempty"`
 }
 
 type contactItem struct {
@@ -57,6 +58,7 @@ func toAccountItem(a account.Account) accountItem {
 		NotBefore: millis(a.SessionsNotBefore), ResetRequired: a.ResetRequired,
 		SNILSIndex: a.SNILSIndex, Question: a.SecurityQuestion, AnswerHash: a.SecurityAnswerHash,
 		Channels: a.NotificationChannels, Contacts: toContactItems(a.Contacts),
+		Method: string(a.ConfirmationMethod),
 	}
 	return it
 }
@@ -82,7 +84,7 @@ func fromAccountItem(av map[string]types.AttributeValue) (account.Account, error
 		Events:            event.Head{Seq: it.EventSeq, Hash: it.EventHash},
 		SessionsNotBefore: fromMillis(it.NotBefore), ResetRequired: it.ResetRequired,
 		SNILSIndex: it.SNILSIndex, SecurityQuestion: it.Question, SecurityAnswerHash: it.AnswerHash,
-		NotificationChannels: it.Channels,
+		NotificationChannels: it.Channels, ConfirmationMethod: account.Method(it.Method),
 	}
 	for _, c := range it.Contacts {
 		a.Contacts = append(a.Contacts, account.Contact{Kind: c.Kind, Address: c.Address, Index: c.Index, ConfirmedAt: fromMillis(c.ConfirmedAt)})

@@ -39,6 +39,10 @@ func (h accountRoutes) me(ctx context.Context, _ events.APIGatewayV2HTTPRequest)
 		AccountID: a.ID, Level: string(a.Level), Surname: a.Surname, GivenName: a.GivenName, Contacts: contactViews(a.Contacts),
 		SecurityQuestion: a.SecurityQuestion, NotificationChannels: a.NotificationChannels,
 	}
+	if a.ConfirmationMethod != "" {
+		m := string(a.ConfirmationMethod)
+		out.ConfirmationMethod = &m
+	}
 	if out.NotificationChannels == nil {
 		out.NotificationChannels = []string{}
 	}
