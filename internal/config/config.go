@@ -34,6 +34,17 @@ type Config struct {
 	Password       Password
 	Session        Session
 	Recovery       Recovery
+	Signature      Signature
+}
+
+// Signature holds the identity confirmation by electronic signature
+// (SPEC §2.4).
+type Signature struct {
+	ChallengeTTL time.Duration // SIGNATURE_CHALLENGE_TTL: how long a challenge may be signed
+	// TrustList is SIGNATURE_TRUST_LIST: the accredited CAs, a bundle
+	// compiled in from internal/signature/trust/ by file name, or (make
+	// run, tests) a PEM file by path.
+	TrustList string
 }
 
 // Recovery holds the limits of password recovery (SPEC §2.2) that are its
@@ -124,6 +135,9 @@ func Vars() []Var {
 		dur("REGISTRATION_TTL", "RegistrationTtl", "96h", func(c *Config) *time.Duration { return &c.Registration.RegistrationTTL }),
 
 		dur("RECOVERY_TTL", "RecoveryTtl", "1h", func(c *Config) *time.Duration { return &c.Recovery.TTL }),
+
+		dur("SIGNATURE_CHALLENGE_TTL", "SignatureChallengeTtl", "600s", func(c *Config) *time.Duration { return &c.Signature.ChallengeTTL }),
+		str("SIGNATURE_TRUST_LIST", "SignatureTrustList", "accredited-cas.pem", func(c *Config) *string { return &c.Signature.TrustList }),
 
 		dur("ACCESS_TOKEN_TTL", "AccessTokenTtl", "15m", func(c *Config) *time.Duration { return &c.Session.AccessTokenTTL }),
 		dur("REFRESH_TOKEN_TTL", "RefreshTokenTtl", "720h", func(c *Config) *time.Duration { return &c.Session.RefreshTokenTTL }),

@@ -21,6 +21,8 @@ func TestDefaults(t *testing.T) {
 		{"send window", c.Registration.SendWindow, time.Hour},
 		{"code attempts", c.Registration.CodeMaxAttempts, 5},
 		{"recovery lifetime", c.Recovery.TTL, time.Hour},
+		{"signature challenge lifetime", c.Signature.ChallengeTTL, 10 * time.Minute},
+		{"signature trust list", c.Signature.TrustList, "accredited-cas.pem"},
 		{"password min", c.Password.MinLength, 8},
 		{"password max", c.Password.MaxLength, 128},
 		{"argon2 memory", c.Password.Argon2MemKiB, uint32(19456)},

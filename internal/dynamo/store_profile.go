@@ -27,8 +27,13 @@ func (s *Store) Profile(ctx context.Context, accountID string) ([]byte, int64, e
 	if res.Item == nil {
 		return nil, 0, nil
 	}
-	b, ok1 := res.Item["sealed"].(*types.AttributeValueMemberB)
-	v, ok2 := res.Item["ver"].(*types.AttributeValueMemberN)
+	return decodeProfile(res.Item)
+}
+
+// decodeProfile reads a profile item: the sealed draft and its version.
+func decodeProfile(item map[string]types.AttributeValue) ([]byte, int64, error) {
+	b, ok1 := item["sealed"].(*types.AttributeValueMemberB)
+	v, ok2 := item["ver"].(*types.AttributeValueMemberN)
 	if !ok1 || !ok2 {
 		return nil, 0, errors.New("decode profile: malformed item")
 	}

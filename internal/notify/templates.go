@@ -202,6 +202,26 @@ var templates = map[string]template{
 				"If it was not you, recover your password at once.",
 		},
 	}},
+	"signature-confirmed-sms": {channel: channelSMS, text: map[string]Message{
+		LocaleRU: {Text: "Личность подтверждена электронной подписью. Учётная запись теперь подтверждённая. Если это были не вы, восстановите пароль."},
+		LocaleEN: {Text: "Your identity was confirmed by electronic signature; your account is now confirmed. If it was not you, recover your password."},
+	}},
+	"signature-confirmed-mail": {channel: channelMail, text: map[string]Message{
+		LocaleRU: {
+			Subject: "Личность подтверждена электронной подписью",
+			Text: "Здравствуйте!\n\n" +
+				"Ваша личность подтверждена квалифицированной электронной подписью, " +
+				"учётная запись на портале теперь подтверждённая: вам доступны все услуги.\n\n" +
+				"Если это были не вы, немедленно восстановите пароль и обратитесь в поддержку.",
+		},
+		LocaleEN: {
+			Subject: "Your identity was confirmed by electronic signature",
+			Text: "Hello,\n\n" +
+				"Your identity was confirmed with a qualified electronic signature, " +
+				"and your portal account is now confirmed: every service is open to you.\n\n" +
+				"If it was not you, recover your password at once and contact support.",
+		},
+	}},
 	"identity-check-passed-sms": {channel: channelSMS, text: map[string]Message{
 		LocaleRU: {Text: "Паспорт и СНИЛС подтверждены. Ваша учётная запись теперь стандартная."},
 		LocaleEN: {Text: "Your passport and SNILS were confirmed. Your account is now standard."},

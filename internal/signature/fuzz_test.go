@@ -2,7 +2,9 @@ package signature_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +39,28 @@ func FuzzVerify(f *testing.F) {
 		}
 		if errors.Is(err, signature.ErrSubjectInvalid) && bytes.Equal(cms, good) {
 			t.Fatalf("Verify(good) = %v", err)
+		}
+	})
+}
+
+// FuzzDecodeBase64 checks the client's encoding: never a panic, a
+// decoded value re-encodes to the input less white space and padding,
+// and a refusal is ErrEncoding.
+func FuzzDecodeBase64(f *testing.F) {
+	for _, s := range []string{"MIAGCSqGSIb3DQEHAqCAMIACAQEx", "MIAG\r\nCSqG SIb3\tDQ==", "", "====", "not base64!", "QQ", "QQ=", "QQ=="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := signature.DecodeBase64(s)
+		if err != nil {
+			if !errors.Is(err, signature.ErrEncoding) {
+				t.Fatalf("DecodeBase64(%q) error = %v, want ErrEncoding", s, err)
+			}
+			return
+		}
+		stripped := strings.TrimRight(strings.NewReplacer(" ", "", "\t", "", "\r", "", "\n", "").Replace(s), "=")
+		if got := base64.RawStdEncoding.EncodeToString(b); got != stripped {
+			t.Fatalf("DecodeBase64(%q) = %x, which encodes as %q", s, b, got)
 		}
 	})
 }

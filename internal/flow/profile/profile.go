@@ -91,15 +91,31 @@ func (f *Flow) Get(ctx context.Context, accountID string) (Profile, int64, error
 	if err != nil || version == 0 {
 		return Profile{}, version, err
 	}
-	plain, err := f.Sealer.Open(ctx, sealed, aad(accountID))
+	p, err := Open(ctx, f.Sealer, accountID, sealed)
 	if err != nil {
-		return Profile{}, 0, fmt.Errorf("open profile of %s: %w", accountID, err)
+		return Profile{}, 0, err
+	}
+	return p, version, nil
+}
+
+// Opener decrypts what a Sealer sealed.
+type Opener interface {
+	Open(ctx context.Context, blob, aad []byte) ([]byte, error)
+}
+
+// Open decrypts and decodes a profile sealed for the account: Get's
+// second half, for the flows that read the sealed profile together with
+// their own items in one round trip.
+func Open(ctx context.Context, o Opener, accountID string, sealed []byte) (Profile, error) {
+	plain, err := o.Open(ctx, sealed, aad(accountID))
+	if err != nil {
+		return Profile{}, fmt.Errorf("open profile of %s: %w", accountID, err)
 	}
 	var p Profile
 	if err := json.Unmarshal(plain, &p); err != nil {
-		return Profile{}, 0, fmt.Errorf("decode profile of %s: %w", accountID, err)
+		return Profile{}, fmt.Errorf("decode profile of %s: %w", accountID, err)
 	}
-	return p, version, nil
+	return p, nil
 }
 
 // Save applies a patch to the draft: every field in it is validated before
