@@ -64,3 +64,29 @@ func FuzzDecodeBase64(f *testing.F) {
 		}
 	})
 }
+
+// FuzzClientSignature runs the whole path of a client's signature field:
+// base64 with white space, then the CMS. It never panics, and only the
+// genuine signature, however wrapped, is accepted.
+func FuzzClientSignature(f *testing.F) {
+	p := newPKI(f)
+	content := bytes.Repeat([]byte{0xa5}, 32)
+	good := base64.StdEncoding.EncodeToString(mustSign(f, mustIssue(f, p.issuing, anna, devca.Options{}), content))
+	f.Add(good)
+	f.Add(good[:64] + "\r\n" + good[64:])
+	f.Add(strings.TrimRight(good, "="))
+	f.Add(good[:len(good)/2])
+	f.Add("MIAGCSqGSIb3DQEHAqCAMIACAQEx")
+	now := time.Now()
+	f.Fuzz(func(t *testing.T, s string) {
+		cms, err := signature.DecodeBase64(s)
+		if err != nil {
+			return
+		}
+		if _, err := p.verifier.Verify(cms, content, now); err != nil {
+			if f, ok := fault.As(err); !ok || f.Kind == fault.Unknown {
+				t.Fatalf("Verify() error = %v, want a fault", err)
+			}
+		}
+	})
+}
