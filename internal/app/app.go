@@ -29,11 +29,13 @@ import (
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/flow/session"
 	"github.com/portalid/portalid/internal/flow/settings"
+	sigflow "github.com/portalid/portalid/internal/flow/signature"
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/idempotency"
 	"github.com/portalid/portalid/internal/notify"
 	"github.com/portalid/portalid/internal/registry"
 	"github.com/portalid/portalid/internal/secret"
+	"github.com/portalid/portalid/internal/signature"
 	"github.com/portalid/portalid/internal/task"
 	"github.com/portalid/portalid/internal/token"
 )
@@ -102,7 +104,7 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	if wants("registration") || wants("recovery") {
 		s.Idempotency = &idempotency.Keeper{Store: store, TTL: idempotency.DefaultTTL, Now: time.Now}
 	}
-	if wants("session") || wants("account") {
+	if wants("session") || wants("account") || wants("confirmation") {
 		signer, err := signer(ctx, cfg, awsCfg)
 		if err != nil {
 			return nil, err
@@ -138,6 +140,19 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			Argon2:   argon,
 			Policy:   policy,
 			Rand:     rand.Reader,
+		}
+	}
+	if wants("confirmation") {
+		trust, err := signature.LoadTrustList(cfg.Signature.TrustList)
+		if err != nil {
+			return nil, err
+		}
+		s.Signature = &sigflow.Flow{
+			Store: store, Verifier: signature.NewVerifier(trust), Opener: c.envelope, Sender: send,
+			Index: index, TTL: cfg.Signature.ChallengeTTL, Now: time.Now, Rand: rand.Reader,
+		}
+		if s.Idempotency == nil {
+			s.Idempotency = &idempotency.Keeper{Store: store, TTL: idempotency.DefaultTTL, Now: time.Now}
 		}
 	}
 	return httpapi.New(s), nil

@@ -20,6 +20,7 @@ import (
 	"github.com/portalid/portalid/internal/flow/registration"
 	"github.com/portalid/portalid/internal/flow/session"
 	"github.com/portalid/portalid/internal/flow/settings"
+	sigflow "github.com/portalid/portalid/internal/flow/signature"
 	"github.com/portalid/portalid/internal/idempotency"
 )
 
@@ -33,6 +34,7 @@ type Services struct {
 	Settings     *settings.Flow
 	Profile      *profile.Flow
 	Identity     *identity.Flow
+	Signature    *sigflow.Flow
 	// JWKS is the public key set of the access tokens.
 	JWKS []byte
 	// Idempotency keeps the answers of create requests that carry an
@@ -108,6 +110,11 @@ func New(s Services) *API {
 			a.handlers["POST /v1/me/identity-checks"] = pr.submit
 			a.handlers["GET /v1/me/identity-checks/{id}"] = pr.progress
 		}
+		if s.Signature != nil {
+			sig := signatureRoutes{flow: s.Signature, idem: s.Idempotency}
+			a.handlers["POST /v1/me/signature-challenges"] = sig.start
+			a.handlers["POST /v1/me/signature-challenges/{id}"] = sig.submit
+		}
 		// Every route the table marks Auth runs behind the one check.
 		for _, r := range Table() {
 			if h, ok := a.handlers[r.Key]; ok && r.Auth {
@@ -141,9 +148,7 @@ func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 				return events.APIGatewayV2HTTPResponse{}, err
 			}, req)
 		case attrs == nil:
-			res = events.APIGatewayV2HTTPResponse{StatusCode: stored.Status, Body: stored.Body, Headers: map[string]string{
-				"content-type": stored.ContentType, "cache-control": "no-store", "idempotent-replayed": "true",
-			}}
+			res = replayed(stored)
 			attrs = []slog.Attr{slog.Bool("replayed", true)}
 		}
 	} else {
@@ -160,6 +165,13 @@ func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 	}
 	a.log.LogAttrs(ctx, level, "request served", attrs...)
 	return res, nil
+}
+
+// replayed is a stored answer to an Idempotency-Key, given again.
+func replayed(stored idempotency.Response) events.APIGatewayV2HTTPResponse {
+	return events.APIGatewayV2HTTPResponse{StatusCode: stored.Status, Body: stored.Body, Headers: map[string]string{
+		"content-type": stored.ContentType, "cache-control": "no-store", "idempotent-replayed": "true",
+	}}
 }
 
 // serve runs a handler and turns its error into problem+json, returning

@@ -60,6 +60,13 @@ type system struct {
 
 func newSystem(t *testing.T) *system {
 	t.Helper()
+	return newSystemWith(t, nil)
+}
+
+// newSystemWith is newSystem with the configuration and the options
+// changed by edit before the API is built.
+func newSystemWith(t *testing.T, edit func(*config.Config, *app.Options)) *system {
+	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	dir := t.TempDir()
 	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}}
@@ -82,11 +89,15 @@ func newSystem(t *testing.T) *system {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.api, err = app.New(ctx, cfg, awsCfg, app.Options{
+	opts := app.Options{
 		DynamoDB: []func(*dynamodb.Options){func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true }},
 		SNS:      []func(*sns.Options){func(o *sns.Options) { o.BaseEndpoint = aws.String(fakeSNS.URL) }},
 		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)),
-	})
+	}
+	if edit != nil {
+		edit(&cfg, &opts)
+	}
+	s.api, err = app.New(ctx, cfg, awsCfg, opts)
 	if err != nil {
 		t.Fatalf("app.New() error = %v", err)
 	}

@@ -39,6 +39,8 @@ func Table() []Spec {
 		{"PATCH /v1/me/profile", "account", true},
 		{"POST /v1/me/identity-checks", "account", true},
 		{"GET /v1/me/identity-checks/{id}", "account", true},
+		{"POST /v1/me/signature-challenges", "confirmation", true},
+		{"POST /v1/me/signature-challenges/{id}", "confirmation", true},
 		{"POST /v1/recovery", "recovery", false},
 		{"POST /v1/recovery/{id}/resend", "recovery", false},
 		{"POST /v1/recovery/{id}/confirm", "recovery", false},

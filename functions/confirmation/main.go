@@ -1,0 +1,7 @@
+// Command confirmation is the Lambda function behind the "confirmation"
+// routes of internal/httpapi's route table.
+package main
+
+import "github.com/portalid/portalid/internal/app"
+
+func main() { app.Main("confirmation") }
