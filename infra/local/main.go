@@ -10,6 +10,10 @@
 //		in .local/dynamodb, the fake SNS writing .local/sms-outbox.jsonl,
 //		the local Step Functions, and the API on http://127.0.0.1:8080 (or
 //		$PORT) until Ctrl-C.
+//	go run ./infra/local sign-challenge -surname S -given G [-snils N] CHALLENGE
+//		prints a detached CMS signature (base64) over a signature
+//		challenge, by a certificate for that person from the development
+//		CA that run keeps in .local/signature-ca (sign.go).
 //
 // The Step Functions part (startStepFunctions, at the end) sets for the
 // child (exec) and the app (run):
@@ -49,6 +53,7 @@ import (
 	"github.com/portalid/portalid/internal/dynamo"
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/local"
+	"github.com/portalid/portalid/internal/signature/devca"
 	"github.com/portalid/portalid/internal/token"
 )
 
@@ -64,13 +69,15 @@ func main() {
 		os.Exit(execCommand(os.Args[2:]))
 	case "run":
 		os.Exit(run(os.Args[2:]))
+	case "sign-challenge":
+		os.Exit(signChallenge(os.Args[2:], os.Stdout, os.Stderr))
 	default:
 		usage()
 	}
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go run ./infra/local exec -- CMD [ARGS...]\n       go run ./infra/local run [-port N]")
+	fmt.Fprintln(os.Stderr, "usage: go run ./infra/local exec -- CMD [ARGS...]\n       go run ./infra/local run [-port N]\n       go run ./infra/local sign-challenge -surname S -given G [-snils N] CHALLENGE")
 	os.Exit(2)
 }
 
@@ -191,6 +198,12 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	if err := token.GenerateKeyFile(signingKey); err != nil {
 		return err
 	}
+	// The development CA a person signs challenges with (sign-challenge);
+	// its root is the local signature trust list.
+	signatureCA := filepath.Join(state, signatureCADir)
+	if err := devca.Generate(signatureCA); err != nil {
+		return err
+	}
 
 	ddbLog, err := os.OpenFile(filepath.Join(state, "dynamodb.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
@@ -229,6 +242,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 		"LOCAL_KEYS_FILE="+keys,
 		"LOCAL_SIGNING_KEY_FILE="+signingKey,
 		"MAIL_OUTBOX="+mailOutbox,
+		"SIGNATURE_TRUST_LIST="+filepath.Join(signatureCA, devca.RootFile),
 	)
 	env = append(env, sfn.env...)
 	if err := local.SetEnv(env...); err != nil {
