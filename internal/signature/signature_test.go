@@ -146,15 +146,15 @@ func TestVerify(t *testing.T) {
 			der[len(der)-3] ^= 0x40
 			return der
 		}},
-		{name: "other content attached", want: signature.ErrSignatureInvalid, cms: func() []byte { return attached(t, valid, other) }},
-		{name: "the content attached", cms: func() []byte { return attached(t, valid, content) }},
+		{name: "other content attached", want: signature.ErrSignatureInvalid, cms: func() []byte { return cms(t, valid, other, pkcs7.OIDDigestAlgorithmSHA256, 1, true) }},
+		{name: "the content attached", cms: func() []byte { return cms(t, valid, content, pkcs7.OIDDigestAlgorithmSHA256, 1, true) }},
 		{name: "GOST signature algorithm", want: signature.ErrAlgorithmUnsupported, cms: func() []byte {
 			return gost(t, mustSign(t, valid, content))
 		}},
 		{name: "SHA-1 digest", want: signature.ErrAlgorithmUnsupported, cms: func() []byte {
-			return withDigest(t, valid, content, pkcs7.OIDDigestAlgorithmSHA1)
+			return cms(t, valid, content, pkcs7.OIDDigestAlgorithmSHA1, 1, false)
 		}},
-		{name: "two signers", want: signature.ErrSignatureInvalid, cms: func() []byte { return twoSigners(t, valid, content) }},
+		{name: "two signers", want: signature.ErrSignatureInvalid, cms: func() []byte { return cms(t, valid, content, pkcs7.OIDDigestAlgorithmSHA256, 2, false) }},
 		{name: "SNILS with a wrong checksum", want: signature.ErrSubjectInvalid, cms: func() []byte {
 			return mustSign(t, mustIssue(t, p.issuing, devca.Person{Surname: "Петрова", GivenName: "Анна", SNILS: "11223344596"}, devca.Options{}), content)
 		}},
@@ -230,56 +230,23 @@ func TestSubjectIsRedacted(t *testing.T) {
 	}
 }
 
-// attached signs with the content inside the CMS.
-func attached(t testing.TB, c devca.Credential, content []byte) []byte {
-	t.Helper()
-	sd, err := pkcs7.NewSignedData(content)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
-	if err := sd.AddSignerChain(c.Cert, c.Key, c.Chain, pkcs7.SignerInfoConfig{}); err != nil {
-		t.Fatal(err)
-	}
-	der, err := sd.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return der
-}
-
-// withDigest signs detached with another digest algorithm.
-func withDigest(t testing.TB, c devca.Credential, content []byte, digest asn1.ObjectIdentifier) []byte {
+// cms builds a signature the way devca does not: with a digest of
+// choice, n signers, the content attached or not.
+func cms(t testing.TB, c devca.Credential, content []byte, digest asn1.ObjectIdentifier, n int, attach bool) []byte {
 	t.Helper()
 	sd, err := pkcs7.NewSignedData(content)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sd.SetDigestAlgorithm(digest)
-	if err := sd.AddSignerChain(c.Cert, c.Key, c.Chain, pkcs7.SignerInfoConfig{}); err != nil {
-		t.Fatal(err)
-	}
-	sd.Detach()
-	der, err := sd.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return der
-}
-
-func twoSigners(t testing.TB, c devca.Credential, content []byte) []byte {
-	t.Helper()
-	sd, err := pkcs7.NewSignedData(content)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
-	for range 2 {
+	for range n {
 		if err := sd.AddSignerChain(c.Cert, c.Key, c.Chain, pkcs7.SignerInfoConfig{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	sd.Detach()
+	if !attach {
+		sd.Detach()
+	}
 	der, err := sd.Finish()
 	if err != nil {
 		t.Fatal(err)

@@ -124,6 +124,15 @@ func (w *world) challenge(t testing.TB, p person) sigflow.Challenge {
 	return c
 }
 
+// ready is a standard person with a challenge and their own valid
+// signature over it.
+func (w *world) ready(t testing.TB) (person, sigflow.Challenge, []byte) {
+	t.Helper()
+	p := w.standard(t)
+	c := w.challenge(t, p)
+	return p, c, w.signed(t, w.issuing, anna, devca.Options{}, c.Bytes)
+}
+
 // signed is a signature over content by a certificate for whom, issued by
 // the trusted issuing CA with the options.
 func (w *world) signed(t testing.TB, by *devca.Authority, whom devca.Person, o devca.Options, content []byte) []byte {

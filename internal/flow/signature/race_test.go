@@ -9,7 +9,6 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	sigflow "github.com/portalid/portalid/internal/flow/signature"
-	"github.com/portalid/portalid/internal/signature/devca"
 )
 
 // TestSameChallengeAtOnce sends one valid signature N times at once:
@@ -18,9 +17,7 @@ import (
 func TestSameChallengeAtOnce(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	p := w.standard(t)
-	c := w.challenge(t, p)
-	cms := w.signed(t, w.issuing, anna, devca.Options{}, c.Bytes)
+	p, c, cms := w.ready(t)
 	const n = 8
 	var ok, used atomic.Int64
 	errs := make([]error, n)
@@ -61,9 +58,7 @@ func TestSameChallengeAtOnce(t *testing.T) {
 func TestConfirmWhileSigningIn(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	p := w.standard(t)
-	c := w.challenge(t, p)
-	cms := w.signed(t, w.issuing, anna, devca.Options{}, c.Bytes)
+	p, c, cms := w.ready(t)
 	const logins = 6
 	var confirmErr error
 	loginErrs := make([]error, logins+1)
