@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -232,5 +233,55 @@ func TestConfirmationFunction(t *testing.T) {
 		if res, _ := s.do(t, event(t, tt.method, tt.path, "{}")); res.StatusCode != tt.status {
 			t.Errorf("%s %s = %d %s, want %d", tt.method, tt.path, res.StatusCode, res.Body, tt.status)
 		}
+	}
+}
+
+// TestSignatureChallengeKeyAtOnce sends one Idempotency-Key ten times at
+// once: one challenge is made, every answer is it or "in progress".
+func TestSignatureChallengeKeyAtOnce(t *testing.T) {
+	t.Parallel()
+	s := newSignatureSystem(t)
+	as := s.signedIn(t, "+79123450311")
+	_, me := s.do(t, as("GET", "/v1/me", ""))
+	id := me["accountId"].(string)
+	s.makeStandard(t, as, id)
+	var mu sync.Mutex
+	statuses, bodies := map[int]int{}, map[string]bool{}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := as("POST", "/v1/me/signature-challenges", "")
+			req.Headers["idempotency-key"] = "at-once"
+			<-start
+			res, _ := s.do(t, req)
+			mu.Lock()
+			defer mu.Unlock()
+			statuses[res.StatusCode]++
+			if res.StatusCode == http.StatusCreated {
+				bodies[res.Body] = true
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if statuses[http.StatusCreated]+statuses[http.StatusConflict] != 10 || len(bodies) != 1 {
+		t.Errorf("statuses = %v with %d distinct challenges, want 201s (one challenge) and 409 in-progress", statuses, len(bodies))
+	}
+	out, err := s.db.Query(context.Background(), &dynamodb.QueryInput{
+		TableName:              aws.String(s.table),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: "ACCOUNT#" + id}, ":sk": &types.AttributeValueMemberS{Value: "SIGCHAL#"},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Count != 1 {
+		t.Errorf("%d challenges stored, want 1", out.Count)
 	}
 }
