@@ -56,8 +56,8 @@ var (
 	ErrExpired = fault.New(fault.Forbidden, "certificate-expired")
 	// ErrNotYetValid: the certificate's validity has not begun.
 	ErrNotYetValid = fault.New(fault.Forbidden, "certificate-not-yet-valid")
-	// ErrUsage: the certificate is not for digital signatures (key usage)
-	// or not for authenticating a person (extended key usage).
+	// ErrUsage: the certificate is not for digital signatures (key usage),
+	// not for authenticating a person (extended key usage), or a CA's.
 	ErrUsage = fault.New(fault.Forbidden, "certificate-usage-invalid")
 	// ErrSubjectInvalid: a number in the subject (SNILS, INN, OGRN) fails
 	// its checksum: the certificate was not issued by the profile.
@@ -83,8 +83,9 @@ type Signer struct {
 	NotAfter    time.Time
 }
 
-// Verifier verifies signatures against a trust list. The zero Verifier
-// trusts nothing (never the system roots).
+// Verifier verifies signatures against a trust list; it is safe for
+// concurrent use. The zero Verifier trusts nothing (never the system
+// roots).
 type Verifier struct {
 	roots *x509.CertPool
 }
@@ -132,7 +133,8 @@ func (v *Verifier) Verify(cms, content []byte, at time.Time) (Signer, error) {
 		return Signer{}, ErrExpired
 	case at.Before(leaf.NotBefore):
 		return Signer{}, ErrNotYetValid
-	case leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0:
+	case leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0, leaf.IsCA:
+		// A CA's certificate signs certificates, not for a person.
 		return Signer{}, ErrUsage
 	}
 	if err := checkContentType(p7); err != nil {

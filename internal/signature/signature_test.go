@@ -133,6 +133,9 @@ func TestVerify(t *testing.T) {
 				c.KeyUsage = x509.KeyUsageContentCommitment
 			}}), content)
 		}},
+		{name: "a CA's own certificate", want: signature.ErrUsage, cms: func() []byte {
+			return mustSign(t, devca.Credential{Cert: p.issuing.Cert, Key: p.issuing.Key, Chain: nil}, content)
+		}},
 		{name: "only for TLS servers", want: signature.ErrUsage, cms: func() []byte {
 			return mustSign(t, mustIssue(t, p.issuing, anna, devca.Options{Edit: func(c *x509.Certificate) {
 				c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
