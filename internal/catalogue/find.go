@@ -1,0 +1,118 @@
+package catalogue
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// CentrePage is one page of the directory.
+type CentrePage struct {
+	Centres []Centre
+	Total   int    // centres matching the query, over all pages
+	Next    string // cursor of the next page, "" on the last
+}
+
+// FindCentres returns the page of centres that match q, in the order of
+// the data (grouped by city).
+func (c *Catalogue) FindCentres(q CentreQuery) CentrePage {
+	out := CentrePage{Centres: make([]Centre, 0, min(q.Limit, len(c.centres)))}
+	for _, ce := range c.centres {
+		if !matchCentre(ce, q) {
+			continue
+		}
+		if out.Total >= q.Offset && len(out.Centres) < q.Limit {
+			out.Centres = append(out.Centres, ce)
+		}
+		out.Total++
+	}
+	out.Next = q.next(len(out.Centres), out.Total)
+	return out
+}
+
+func matchCentre(ce Centre, q CentreQuery) bool {
+	if len(q.Cities) > 0 && !slices.Contains(q.Cities, ce.City) {
+		return false
+	}
+	if len(q.Types) > 0 && !slices.Contains(q.Types, ce.Type) {
+		return false
+	}
+	for _, s := range q.Services {
+		if !ce.Offers(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// ServicePage is one page of the catalogue.
+type ServicePage struct {
+	Services []Service
+	Total    int
+	Next     string
+}
+
+// FindServices returns the page of services that match q. With search
+// words, services whose name matches come before those matched only by
+// their description; otherwise, and within each group, the order of the
+// data (grouped by category).
+func (c *Catalogue) FindServices(q ServiceQuery) ServicePage {
+	out := ServicePage{Services: make([]Service, 0, min(q.Limit, len(c.services)))}
+	take := func(i int) {
+		if out.Total >= q.Offset && len(out.Services) < q.Limit {
+			out.Services = append(out.Services, c.services[i])
+		}
+		out.Total++
+	}
+	// Pass 1 takes the name matches (every match when there are no
+	// words); pass 2 the matches by description alone.
+	for i, s := range c.services {
+		if matchFilters(s, q) && hasPrefixes(c.nameWords[i], q.Words) {
+			take(i)
+		}
+	}
+	if len(q.Words) > 0 {
+		for i, s := range c.services {
+			if matchFilters(s, q) && !hasPrefixes(c.nameWords[i], q.Words) && hasPrefixes(c.words[i], q.Words) {
+				take(i)
+			}
+		}
+	}
+	out.Next = q.next(len(out.Services), out.Total)
+	return out
+}
+
+func matchFilters(s Service, q ServiceQuery) bool {
+	return (len(q.Categories) == 0 || slices.Contains(q.Categories, s.Category)) &&
+		(len(q.Departments) == 0 || slices.Contains(q.Departments, s.Department)) &&
+		(len(q.Levels) == 0 || slices.Contains(q.Levels, s.Level))
+}
+
+// hasPrefixes reports whether every query word begins some word of the
+// sorted list: "штраф" finds "штрафов", "fine" finds "fines".
+func hasPrefixes(sorted, query []string) bool {
+	for _, w := range query {
+		i, _ := slices.BinarySearch(sorted, w)
+		if i == len(sorted) || !strings.HasPrefix(sorted[i], w) {
+			return false
+		}
+	}
+	return true
+}
+
+// Normalise splits text into search words: lower case, "ё" as "е", any
+// run of characters other than letters and digits a separator.
+func Normalise(text string) []string {
+	text = strings.ReplaceAll(strings.ToLower(text), "ё", "е")
+	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// words is the sorted set of search words of texts.
+func words(texts ...string) []string {
+	var out []string
+	for _, t := range texts {
+		out = append(out, Normalise(t)...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
