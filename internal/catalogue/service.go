@@ -57,7 +57,9 @@ func (c *Catalogue) Department(id string) (Department, bool) {
 }
 
 // Levels lists the account levels, lowest first.
-func Levels() []account.Level { return []account.Level{account.Simplified, account.Standard, account.Confirmed} }
+func Levels() []account.Level {
+	return []account.Level{account.Simplified, account.Standard, account.Confirmed}
+}
 
 // Methods lists the confirmation methods.
 func Methods() []account.Method {
