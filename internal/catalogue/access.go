@@ -62,9 +62,6 @@ type Decision struct {
 	// Steps are every missing step in order (Outcome first); empty when
 	// allowed. CitizensOnly stands alone: no step leads past it.
 	Steps []Outcome
-	// Accepted lists the confirmation methods the service accepts when it
-	// restricts them and the person does not meet that yet; nil otherwise.
-	Accepted []account.Method
 	// Message says the outcome to the person, in Russian and English.
 	Message Text
 }
@@ -125,9 +122,6 @@ func decision(s Service, p Person, steps []Outcome) Decision {
 	d := Decision{Outcome: Allowed, Steps: steps}
 	if len(steps) > 0 {
 		d.Outcome = steps[0]
-	}
-	if len(s.Methods) > 0 && (slices.Contains(steps, ConfirmIdentity) || slices.Contains(steps, MethodNotAccepted)) {
-		d.Accepted = slices.Clone(s.Methods)
 	}
 	d.Message = message(d, s, p)
 	return d

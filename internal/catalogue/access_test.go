@@ -100,46 +100,45 @@ func TestDecide(t *testing.T) {
 	}
 }
 
-// TestDecideSteps checks the whole decision: every missing step in order,
-// the accepted methods, and the words of the message.
+// TestDecideSteps checks the whole decision: every missing step in order
+// and the words of the message.
 func TestDecideSteps(t *testing.T) {
 	t.Parallel()
 	noLetter := service(account.Confirmed, false, inPerson, signature)
 	tests := []struct {
-		name     string
-		service  catalogue.Service
-		person   catalogue.Person
-		steps    []catalogue.Outcome
-		accepted []account.Method
-		says     []string // in the English message
-		saysRU   []string
+		name    string
+		service catalogue.Service
+		person  catalogue.Person
+		steps   []catalogue.Outcome
+		says    []string // in the English message
+		saysRU  []string
 	}{
-		{"allowed", service(account.Standard, false), people[1], nil, nil,
+		{"allowed", service(account.Standard, false), people[1], nil,
 			[]string{"available to you"}, []string{"Услуга доступна"}},
-		{"simplified to a restricted service", noLetter, people[0], []catalogue.Outcome{submit, confirm}, []account.Method{inPerson, signature},
+		{"simplified to a restricted service", noLetter, people[0], []catalogue.Outcome{submit, confirm},
 			[]string{"passport and SNILS", "registry check"}, []string{"паспорт и СНИЛС"}},
-		{"standard to a restricted service", noLetter, people[1], []catalogue.Outcome{confirm}, []account.Method{inPerson, signature},
+		{"standard to a restricted service", noLetter, people[1], []catalogue.Outcome{confirm},
 			[]string{"Confirm your identity in person at a service centre or with an electronic signature or a UEC card."},
 			[]string{"Подтвердите личность лично в центре обслуживания или электронной подписью или картой УЭК."}},
-		{"standard to any confirmed service", service(account.Confirmed, false), people[1], []catalogue.Outcome{confirm}, nil,
+		{"standard to any confirmed service", service(account.Confirmed, false), people[1], []catalogue.Outcome{confirm},
 			[]string{"by registered letter with a confirmation code, in person at a service centre or with an electronic signature"},
 			[]string{"заказным письмом с кодом подтверждения, лично в центре обслуживания или электронной подписью"}},
-		{"confirmed by letter", noLetter, people[2], []catalogue.Outcome{method}, []account.Method{inPerson, signature},
+		{"confirmed by letter", noLetter, people[2], []catalogue.Outcome{method},
 			[]string{"not available after identity confirmation by registered letter", "in person at a service centre or with an electronic signature"},
 			[]string{"недоступна после подтверждения личности заказным письмом"}},
-		{"confirmed without a recorded method", noLetter, catalogue.Person{Level: account.Confirmed, Contact: true}, []catalogue.Outcome{method}, []account.Method{inPerson, signature},
+		{"confirmed without a recorded method", noLetter, catalogue.Person{Level: account.Confirmed, Contact: true}, []catalogue.Outcome{method},
 			[]string{"confirmation this way"}, []string{"этим способом"}},
-		{"no contact", service(account.Simplified, false), catalogue.Person{Level: account.Simplified}, []catalogue.Outcome{contact}, nil,
+		{"no contact", service(account.Simplified, false), catalogue.Person{Level: account.Simplified}, []catalogue.Outcome{contact},
 			[]string{"Confirm a phone number or an e-mail address."}, []string{"Подтвердите номер телефона"}},
 		{"no contact ignores citizenship", service(account.Confirmed, true, inPerson, signature), catalogue.Person{Level: account.Simplified, Citizenship: "KAZ"},
-			[]catalogue.Outcome{contact, submit, confirm}, []account.Method{inPerson, signature}, []string{"Confirm a phone"}, nil},
-		{"foreign citizen", service(account.Confirmed, true), catalogue.Person{Level: account.Simplified, Contact: true, Citizenship: "KAZ"}, []catalogue.Outcome{citizens}, nil,
+			[]catalogue.Outcome{contact, submit, confirm}, []string{"Confirm a phone"}, nil},
+		{"foreign citizen", service(account.Confirmed, true), catalogue.Person{Level: account.Simplified, Contact: true, Citizenship: "KAZ"}, []catalogue.Outcome{citizens},
 			[]string{"citizens of the Russian Federation only"}, []string{"только гражданам Российской Федерации"}},
-		{"citizenship not stated", service(account.Standard, true), catalogue.Person{Level: account.Confirmed, Method: letter, Contact: true}, []catalogue.Outcome{submit}, nil,
+		{"citizenship not stated", service(account.Standard, true), catalogue.Person{Level: account.Confirmed, Method: letter, Contact: true}, []catalogue.Outcome{submit},
 			[]string{"State your citizenship"}, []string{"Укажите гражданство"}},
-		{"standard, citizenship not stated, confirmed service", service(account.Confirmed, true), people[1], []catalogue.Outcome{confirm, submit}, nil,
+		{"standard, citizenship not stated, confirmed service", service(account.Confirmed, true), people[1], []catalogue.Outcome{confirm, submit},
 			[]string{"Confirm your identity"}, nil},
-		{"letter and no citizenship", service(account.Confirmed, true, inPerson), people[2], []catalogue.Outcome{submit, method}, []account.Method{inPerson},
+		{"letter and no citizenship", service(account.Confirmed, true, inPerson), people[2], []catalogue.Outcome{submit, method},
 			[]string{"State your citizenship"}, nil},
 	}
 	for _, tt := range tests {
@@ -155,9 +154,6 @@ func TestDecideSteps(t *testing.T) {
 			}
 			if d.Outcome != want {
 				t.Errorf("Decide().Outcome = %s, want %s", d.Outcome, want)
-			}
-			if diff := cmp.Diff(tt.accepted, d.Accepted); diff != "" {
-				t.Errorf("Decide().Accepted mismatch (-want +got):\n%s", diff)
 			}
 			for _, s := range tt.says {
 				if !strings.Contains(d.Message.EN, s) {
@@ -226,9 +222,6 @@ func TestDecideEverywhere(t *testing.T) {
 			wantCitizens := s.CitizensOnly && p.Contact && p.Citizenship == "KAZ"
 			if (d.Outcome == citizens) != wantCitizens || (wantCitizens && len(d.Steps) != 1) {
 				t.Errorf("%s = %v, want citizens-only alone = %v", at, d.Steps, wantCitizens)
-			}
-			if d.Accepted != nil && len(s.Methods) == 0 {
-				t.Errorf("%s: accepted %v for a service that accepts every method", at, d.Accepted)
 			}
 			if d.Message.RU == "" || d.Message.EN == "" {
 				t.Errorf("%s: message %+v, want ru and en", at, d.Message)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // CentrePage is one page of the directory.
@@ -105,6 +106,49 @@ func hasPrefixes(sorted, query []string) bool {
 func Normalise(text string) []string {
 	text = strings.ReplaceAll(strings.ToLower(text), "ё", "е")
 	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// endings are Russian inflectional endings, longest first.
+var endings = []string{
+	"иями", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими",
+	"ов", "ев", "ей", "ой", "ий", "ый", "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их",
+	"ам", "ям", "ах", "ях", "ом", "ем", "ию", "ия", "ии", "ью",
+	"а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й",
+}
+
+// minStem is the fewest letters Stem leaves.
+const minStem = 3
+
+// Stem drops one common inflectional ending from a search word, so that
+// matching word starts finds the other forms: "штрафы" → "штраф" (finds
+// "штрафов"), "fines" → "fine", "taxes" → "tax", "policies" → "polic".
+// At least three letters remain. Only the words searched for are
+// stemmed; they need only begin a word of the catalogue.
+func Stem(w string) string {
+	n := utf8.RuneCountInString(w)
+	cut := func(suffix string) (string, bool) {
+		if strings.HasSuffix(w, suffix) && n-utf8.RuneCountInString(suffix) >= minStem {
+			return strings.TrimSuffix(w, suffix), true
+		}
+		return "", false
+	}
+	for _, e := range endings {
+		if s, ok := cut(e); ok {
+			return s
+		}
+	}
+	if s, ok := cut("ies"); ok {
+		return s
+	}
+	for _, e := range []string{"ses", "xes", "zes", "ches", "shes"} {
+		if strings.HasSuffix(w, e) && n-2 >= minStem {
+			return strings.TrimSuffix(w, "es")
+		}
+	}
+	if s, ok := cut("s"); ok && !strings.HasSuffix(s, "s") {
+		return s
+	}
+	return w
 }
 
 // words is the sorted set of search words of texts.

@@ -144,7 +144,10 @@ func TestFindServices(t *testing.T) {
 		{"ё and е alike", map[string]string{"q": "ребёнка"}, []string{"kindergarten-enrolment"}},
 		{"abbreviation", map[string]string{"q": "ЕГРН"}, []string{"egrn-extract"}},
 		{"no match", map[string]string{"q": "космодром"}, nil},
-		{"inside a word is no match", map[string]string{"q": "traf"}, []string{"traffic-fines-check", "traffic-fines-payment"}},
+		{"a word start matches", map[string]string{"q": "traf"}, []string{"traffic-fines-check", "traffic-fines-payment"}},
+		{"inside a word is no match", map[string]string{"q": "raffic"}, nil},
+		{"other forms of a word", map[string]string{"q": "Штрафы ГИБДД"}, []string{"traffic-fines-check", "traffic-fines-payment"}},
+		{"English plural", map[string]string{"q": "taxes"}, []string{"tax-debts-check", "tax-personal-account", "tax-deduction", "enforcement-debts-check", "customs-payments-calculator"}},
 		{"category", map[string]string{"category": "taxes"}, []string{"enforcement-debts-check", "tax-debts-check", "tax-personal-account", "tax-deduction"}},
 		{"department and level", map[string]string{"department": "sfr", "level": "confirmed"}, []string{"pension-assignment", "child-benefit", "maternity-capital"}},
 		{"search within a filter", map[string]string{"q": "налог", "level": "confirmed"}, []string{"tax-personal-account", "tax-deduction"}},
@@ -161,5 +164,20 @@ func TestFindServices(t *testing.T) {
 				t.Errorf("FindServices(%v) mismatch (-want +got):\n%s", tt.params, diff)
 			}
 		})
+	}
+}
+
+func TestStem(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"штрафы", "штраф"}, {"штрафов", "штраф"}, {"штраф", "штраф"}, {"паспорта", "паспорт"}, {"пенсии", "пенс"},
+		{"детей", "дет"}, {"налоговый", "налогов"}, {"гибдд", "гибдд"}, {"егрн", "егрн"}, {"вуз", "вуз"}, {"моя", "моя"},
+		{"fines", "fine"}, {"taxes", "tax"}, {"policies", "polic"}, {"matches", "match"}, {"address", "address"},
+		{"bus", "bus"}, {"tax", "tax"}, {"2024", "2024"},
+	}
+	for _, tt := range tests {
+		if got := catalogue.Stem(tt.in); got != tt.want {
+			t.Errorf("Stem(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -50,9 +50,9 @@ type CentreQuery struct {
 }
 
 // ServiceQuery filters and searches the catalogue of services: Words
-// (the normalised search text) must each begin a word of the service's
-// name or description, in Russian or English; Levels are the required
-// levels to list.
+// (the search text, normalised and stemmed) must each begin a word of
+// the service's name or description, in Russian or English; Levels are
+// the required levels to list.
 type ServiceQuery struct {
 	Words       []string
 	Categories  []string
@@ -211,6 +211,9 @@ func searchWords(fs *fault.Fields, raw string) []string {
 		return nil
 	case len(ws) == 0:
 		return nil
+	}
+	for i, w := range ws {
+		ws[i] = Stem(w)
 	}
 	return ws
 }

@@ -68,9 +68,9 @@ func TestParseServiceQuery(t *testing.T) {
 	}{
 		{"none", map[string]string{}, catalogue.ServiceQuery{Page: catalogue.Page{Limit: 20}}, nil},
 		{"search and filters", map[string]string{"q": "  Штрафы, ГИБДД! ", "category": "transport", "department": "mvd", "level": "simplified,standard", "limit": "100"},
-			catalogue.ServiceQuery{Words: []string{"штрафы", "гибдд"}, Categories: []string{"transport"}, Departments: []string{"mvd"},
+			catalogue.ServiceQuery{Words: []string{"штраф", "гибдд"}, Categories: []string{"transport"}, Departments: []string{"mvd"},
 				Levels: []account.Level{account.Simplified, account.Standard}, Page: catalogue.Page{Limit: 100}}, nil},
-		{"ё is е", map[string]string{"q": "Ёлка"}, catalogue.ServiceQuery{Words: []string{"елка"}, Page: catalogue.Page{Limit: 20}}, nil},
+		{"ё is е", map[string]string{"q": "Ёлкин"}, catalogue.ServiceQuery{Words: []string{"елкин"}, Page: catalogue.Page{Limit: 20}}, nil},
 		{"blank search", map[string]string{"q": " ,.; "}, catalogue.ServiceQuery{Page: catalogue.Page{Limit: 20}}, nil},
 		{"search too long", map[string]string{"q": strings.Repeat("я", 101)}, catalogue.ServiceQuery{}, []string{"/q:too-long"}},
 		{"too many words", map[string]string{"q": "a b c d e f g h i"}, catalogue.ServiceQuery{}, []string{"/q:too-long"}},
