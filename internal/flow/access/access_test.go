@@ -20,7 +20,7 @@ type env struct {
 	flow     *access.Flow
 }
 
-func newEnv(t *testing.T) env {
+func newEnv(t testing.TB) env {
 	t.Helper()
 	e := flowtest.New(t)
 	keys, err := cipher.NewLocalDataKeys([]byte("master-key-for-tests-only-0123456789abcdef"))
@@ -38,7 +38,7 @@ func newEnv(t *testing.T) env {
 // person registers an account at level with method and, unless
 // citizenship is "", saves a profile stating it; it returns the account
 // as authentication reads it.
-func (e env) person(t *testing.T, level account.Level, method account.Method, citizenship string) account.Account {
+func (e env) person(t testing.TB, level account.Level, method account.Method, citizenship string) account.Account {
 	t.Helper()
 	_, _, id := e.Register(t, false)
 	e.SetAccount(t, id, map[string]any{"level": string(level), "confirmationMethod": string(method)})
