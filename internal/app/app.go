@@ -57,6 +57,9 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	if cfg.TableName == "" {
 		return nil, errors.New("TABLE_NAME is not set")
 	}
+	if opts.Function == "catalogue" {
+		return newCatalogue(ctx, cfg, awsCfg, opts)
+	}
 	c, err := newCore(ctx, cfg, awsCfg, opts)
 	if err != nil {
 		return nil, err
@@ -138,6 +141,11 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			Argon2:   argon,
 			Policy:   policy,
 			Rand:     rand.Reader,
+		}
+	}
+	if wants("catalogue") {
+		if s.Catalogue, s.Access, err = catalogueServices(store, c.envelope); err != nil {
+			return nil, err
 		}
 	}
 	return httpapi.New(s), nil
