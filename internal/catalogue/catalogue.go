@@ -44,8 +44,8 @@ type Catalogue struct {
 	cityByID    map[string]int
 	centreByID  map[string]int
 	serviceByID map[string]int
-	categoryIDs map[string]bool
-	deptIDs     map[string]bool
+	categoryIdx map[string]int
+	deptIdx     map[string]int
 	// words holds each service's search words (name and description, ru
 	// and en), sorted; nameWords those of its names only.
 	words, nameWords [][]string
@@ -108,10 +108,8 @@ func Parse(centresJSON, servicesJSON []byte) (*Catalogue, error) {
 	for _, ce := range c.centres {
 		errs = append(errs, c.checkCentre(ce))
 	}
-	var catIdx, deptIdx map[string]int
-	catIdx, errs = index(errs, "category", c.categories, func(x Category) string { return x.ID })
-	deptIdx, errs = index(errs, "department", c.departments, func(x Department) string { return x.ID })
-	c.categoryIDs, c.deptIDs = keySet(catIdx), keySet(deptIdx)
+	c.categoryIdx, errs = index(errs, "category", c.categories, func(x Category) string { return x.ID })
+	c.deptIdx, errs = index(errs, "department", c.departments, func(x Department) string { return x.ID })
 	for _, x := range c.categories {
 		errs = append(errs, checkText("category "+x.ID, x.Name))
 	}
@@ -171,14 +169,6 @@ func index[T any](errs []error, what string, xs []T, id func(T) string) (map[str
 	return m, errs
 }
 
-func keySet(m map[string]int) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
-}
-
 func checkText(what string, t Text) error {
 	if t.RU == "" || t.EN == "" {
 		return fmt.Errorf("%s: a text needs both ru and en", what)
@@ -198,12 +188,16 @@ type City struct {
 func (c *Catalogue) Cities() []City { return c.cities }
 
 // City returns a city by id.
-func (c *Catalogue) City(id string) (City, bool) {
-	i, ok := c.cityByID[id]
+func (c *Catalogue) City(id string) (City, bool) { return lookup(c.cityByID, c.cities, id) }
+
+// lookup finds an item by id through its index.
+func lookup[T any](byID map[string]int, xs []T, id string) (T, bool) {
+	i, ok := byID[id]
 	if !ok {
-		return City{}, false
+		var zero T
+		return zero, false
 	}
-	return c.cities[i], true
+	return xs[i], true
 }
 
 // Category is a group of services ("family-and-children", "transport").

@@ -68,13 +68,7 @@ func (c Centre) Offers(s CentreService) bool { return slices.Contains(c.Services
 func (c *Catalogue) Centres() []Centre { return c.centres }
 
 // Centre returns a centre by id.
-func (c *Catalogue) Centre(id string) (Centre, bool) {
-	i, ok := c.centreByID[id]
-	if !ok {
-		return Centre{}, false
-	}
-	return c.centres[i], true
-}
+func (c *Catalogue) Centre(id string) (Centre, bool) { return lookup(c.centreByID, c.centres, id) }
 
 // centreFile is a centre as data/centres.json writes it: hours as
 // "HH:MM-HH:MM" per weekday key.

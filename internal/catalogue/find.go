@@ -7,28 +7,47 @@ import (
 	"unicode/utf8"
 )
 
-// CentrePage is one page of the directory.
-type CentrePage struct {
-	Centres []Centre
-	Total   int    // centres matching the query, over all pages
-	Next    string // cursor of the next page, "" on the last
+// Results is one page of a list: the items, how many match over all
+// pages, and the cursor of the next page ("" on the last).
+type Results[T any] struct {
+	Items []T
+	Total int
+	Next  string
+}
+
+// pager collects the matches of a list in order, keeping those of its
+// page.
+type pager[T any] struct {
+	page Page
+	r    Results[T]
+}
+
+func newPager[T any](p Page, all int) *pager[T] {
+	return &pager[T]{page: p, r: Results[T]{Items: make([]T, 0, min(p.Limit, all))}}
+}
+
+func (g *pager[T]) add(x T) {
+	if g.r.Total >= g.page.Offset && len(g.r.Items) < g.page.Limit {
+		g.r.Items = append(g.r.Items, x)
+	}
+	g.r.Total++
+}
+
+func (g *pager[T]) results() Results[T] {
+	g.r.Next = g.page.next(len(g.r.Items), g.r.Total)
+	return g.r
 }
 
 // FindCentres returns the page of centres that match q, in the order of
 // the data (grouped by city).
-func (c *Catalogue) FindCentres(q CentreQuery) CentrePage {
-	out := CentrePage{Centres: make([]Centre, 0, min(q.Limit, len(c.centres)))}
+func (c *Catalogue) FindCentres(q CentreQuery) Results[Centre] {
+	g := newPager[Centre](q.Page, len(c.centres))
 	for _, ce := range c.centres {
-		if !matchCentre(ce, q) {
-			continue
+		if matchCentre(ce, q) {
+			g.add(ce)
 		}
-		if out.Total >= q.Offset && len(out.Centres) < q.Limit {
-			out.Centres = append(out.Centres, ce)
-		}
-		out.Total++
 	}
-	out.Next = q.next(len(out.Centres), out.Total)
-	return out
+	return g.results()
 }
 
 func matchCentre(ce Centre, q CentreQuery) bool {
@@ -46,41 +65,27 @@ func matchCentre(ce Centre, q CentreQuery) bool {
 	return true
 }
 
-// ServicePage is one page of the catalogue.
-type ServicePage struct {
-	Services []Service
-	Total    int
-	Next     string
-}
-
 // FindServices returns the page of services that match q. With search
 // words, services whose name matches come before those matched only by
 // their description; otherwise, and within each group, the order of the
 // data (grouped by category).
-func (c *Catalogue) FindServices(q ServiceQuery) ServicePage {
-	out := ServicePage{Services: make([]Service, 0, min(q.Limit, len(c.services)))}
-	take := func(i int) {
-		if out.Total >= q.Offset && len(out.Services) < q.Limit {
-			out.Services = append(out.Services, c.services[i])
-		}
-		out.Total++
-	}
+func (c *Catalogue) FindServices(q ServiceQuery) Results[Service] {
+	g := newPager[Service](q.Page, len(c.services))
 	// Pass 1 takes the name matches (every match when there are no
 	// words); pass 2 the matches by description alone.
 	for i, s := range c.services {
 		if matchFilters(s, q) && hasPrefixes(c.nameWords[i], q.Words) {
-			take(i)
+			g.add(s)
 		}
 	}
 	if len(q.Words) > 0 {
 		for i, s := range c.services {
 			if matchFilters(s, q) && !hasPrefixes(c.nameWords[i], q.Words) && hasPrefixes(c.words[i], q.Words) {
-				take(i)
+				g.add(s)
 			}
 		}
 	}
-	out.Next = q.next(len(out.Services), out.Total)
-	return out
+	return g.results()
 }
 
 func matchFilters(s Service, q ServiceQuery) bool {

@@ -9,52 +9,60 @@ import (
 	"github.com/portalid/portalid/internal/catalogue"
 )
 
-func centreIDs(p catalogue.CentrePage) []string {
+func centreIDs(r catalogue.Results[catalogue.Centre]) []string {
+	return idsOf(r, func(c catalogue.Centre) string { return c.ID })
+}
+
+func serviceIDs(r catalogue.Results[catalogue.Service]) []string {
+	return idsOf(r, func(s catalogue.Service) string { return s.ID })
+}
+
+func idsOf[T any](r catalogue.Results[T], id func(T) string) []string {
 	var out []string
-	for _, c := range p.Centres {
-		out = append(out, c.ID)
+	for _, x := range r.Items {
+		out = append(out, id(x))
 	}
 	return out
 }
 
-func serviceIDs(p catalogue.ServicePage) []string {
-	var out []string
-	for _, s := range p.Services {
-		out = append(out, s.ID)
+type findCase struct {
+	name   string
+	params map[string]string
+	want   []string
+}
+
+// checkFind parses each case's parameters and finds the page: the ids
+// in order, every match on it (no next page).
+func checkFind[Q, T any](t *testing.T, tests []findCase, parse func(map[string]string) (Q, error), find func(Q) catalogue.Results[T], id func(T) string) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			q, err := parse(tt.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := find(q)
+			if diff := cmp.Diff(tt.want, idsOf(r, id)); diff != "" {
+				t.Errorf("find(%v) mismatch (-want +got):\n%s", tt.params, diff)
+			}
+			if r.Total != len(tt.want) || r.Next != "" {
+				t.Errorf("find(%v): total %d next %q, want %d and no next page", tt.params, r.Total, r.Next, len(tt.want))
+			}
+		})
 	}
-	return out
 }
 
 func TestFindCentres(t *testing.T) {
 	t.Parallel()
 	c := embedded(t)
-	tests := []struct {
-		name   string
-		params map[string]string
-		want   []string
-	}{
+	checkFind(t, []findCase{
 		{"city and type", map[string]string{"city": "tver", "type": "post-office"}, []string{"post-tver-170100"}},
 		{"two cities", map[string]string{"city": "tver,kazan", "type": "operator-office"}, []string{"office-kazan-pushkina", "office-tver-novotorzhskaya"}},
 		{"a centre must offer every service asked for", map[string]string{"service": "uec-issue,identity-confirmation", "city": "samara"},
 			[]string{"mfc-samara-leninsky", "mfc-samara-oktyabrsky"}},
 		{"no centre", map[string]string{"city": "tver", "service": "uec-issue"}, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			q, err := c.ParseCentreQuery(tt.params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := c.FindCentres(q)
-			if diff := cmp.Diff(tt.want, centreIDs(p)); diff != "" {
-				t.Errorf("FindCentres(%v) mismatch (-want +got):\n%s", tt.params, diff)
-			}
-			if p.Total != len(tt.want) || p.Next != "" {
-				t.Errorf("FindCentres(%v): total %d next %q, want %d and no next page", tt.params, p.Total, p.Next, len(tt.want))
-			}
-		})
-	}
+	}, c.ParseCentreQuery, c.FindCentres, func(c catalogue.Centre) string { return c.ID })
 	// Every centre a filter returns matches it, and every centre that
 	// matches is returned.
 	for _, city := range c.Cities() {
@@ -91,8 +99,8 @@ func TestPaging(t *testing.T) {
 				t.Fatalf("limit %s cursor %q: %v", limit, cursor, err)
 			}
 			p := c.FindCentres(q)
-			if len(p.Centres) > q.Limit || p.Total != len(c.Centres()) || pages > len(c.Centres()) {
-				t.Fatalf("limit %s: page of %d, total %d after %d pages", limit, len(p.Centres), p.Total, pages)
+			if len(p.Items) > q.Limit || p.Total != len(c.Centres()) || pages > len(c.Centres()) {
+				t.Fatalf("limit %s: page of %d, total %d after %d pages", limit, len(p.Items), p.Total, pages)
 			}
 			centres = append(centres, centreIDs(p)...)
 			if cursor = p.Next; cursor == "" {
@@ -124,19 +132,15 @@ func TestPaging(t *testing.T) {
 		}
 	}
 	q, _ := c.ParseCentreQuery(map[string]string{"cursor": "1000"})
-	if p := c.FindCentres(q); len(p.Centres) != 0 || p.Next != "" || p.Total != len(c.Centres()) {
-		t.Errorf("a cursor past the end = %d centres, next %q, total %d; want an empty last page", len(p.Centres), p.Next, p.Total)
+	if p := c.FindCentres(q); len(p.Items) != 0 || p.Next != "" || p.Total != len(c.Centres()) {
+		t.Errorf("a cursor past the end = %d centres, next %q, total %d; want an empty last page", len(p.Items), p.Next, p.Total)
 	}
 }
 
 func TestFindServices(t *testing.T) {
 	t.Parallel()
 	c := embedded(t)
-	tests := []struct {
-		name   string
-		params map[string]string
-		want   []string
-	}{
+	checkFind(t, []findCase{
 		{"Russian word start", map[string]string{"q": "штраф"}, []string{"traffic-fines-check", "traffic-fines-payment", "enforcement-debts-check"}},
 		{"English, any case", map[string]string{"q": "FINES"}, []string{"traffic-fines-check", "traffic-fines-payment", "enforcement-debts-check"}},
 		{"every word must match", map[string]string{"q": "оплата штрафов"}, []string{"traffic-fines-payment"}},
@@ -151,20 +155,7 @@ func TestFindServices(t *testing.T) {
 		{"category", map[string]string{"category": "taxes"}, []string{"enforcement-debts-check", "tax-debts-check", "tax-personal-account", "tax-deduction"}},
 		{"department and level", map[string]string{"department": "sfr", "level": "confirmed"}, []string{"pension-assignment", "child-benefit", "maternity-capital"}},
 		{"search within a filter", map[string]string{"q": "налог", "level": "confirmed"}, []string{"tax-personal-account", "tax-deduction"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			q, err := c.ParseServiceQuery(tt.params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := c.FindServices(q)
-			if diff := cmp.Diff(tt.want, serviceIDs(p)); diff != "" {
-				t.Errorf("FindServices(%v) mismatch (-want +got):\n%s", tt.params, diff)
-			}
-		})
-	}
+	}, c.ParseServiceQuery, c.FindServices, func(s catalogue.Service) string { return s.ID })
 }
 
 func TestStem(t *testing.T) {

@@ -43,10 +43,11 @@ func fuzzParams(f *testing.F) {
 	}
 }
 
-// FuzzParseCentreQuery: whatever the parameters, parsing never panics; a
-// refusal is a clean validation fault; an accepted query holds only
-// values the directory knows and a page within bounds.
-func FuzzParseCentreQuery(f *testing.F) {
+// fuzzQuery fuzzes a query parser with two parameters: it never panics,
+// a refusal is a clean validation fault, and an accepted query passes
+// check and finds a page within its limit.
+func fuzzQuery[Q any, T any](f *testing.F, parse func(*catalogue.Catalogue, map[string]string) (Q, error),
+	find func(*catalogue.Catalogue, Q) catalogue.Results[T], check func(*testing.T, *catalogue.Catalogue, Q) catalogue.Page) {
 	fuzzParams(f)
 	c, err := catalogue.Embedded()
 	if err != nil {
@@ -54,73 +55,65 @@ func FuzzParseCentreQuery(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string) {
 		params := map[string]string{k1: v1, k2: v2}
-		q, err := c.ParseCentreQuery(params)
+		q, err := parse(c, params)
 		if err != nil {
 			checkQueryFault(t, err, params)
 			return
 		}
-		for _, city := range q.Cities {
-			if _, ok := c.City(city); !ok {
-				t.Errorf("accepted unknown city %q", city)
-			}
+		p := check(t, c, q)
+		if p.Limit < 1 || p.Limit > catalogue.MaxLimit || p.Offset < 0 || p.Offset > 1_000_000 {
+			t.Errorf("page %+v out of bounds", p)
 		}
-		for _, typ := range q.Types {
-			if !slices.Contains(catalogue.CentreTypes(), typ) {
-				t.Errorf("accepted unknown type %q", typ)
-			}
-		}
-		for _, s := range q.Services {
-			if !slices.Contains(catalogue.CentreServices(), s) {
-				t.Errorf("accepted unknown service %q", s)
-			}
-		}
-		checkPage(t, q.Page)
-		if p := c.FindCentres(q); len(p.Centres) > q.Limit {
-			t.Errorf("page of %d centres, limit %d", len(p.Centres), q.Limit)
+		if r := find(c, q); len(r.Items) > p.Limit || r.Total < len(r.Items) {
+			t.Errorf("page of %d items (total %d), limit %d", len(r.Items), r.Total, p.Limit)
 		}
 	})
+}
+
+// FuzzParseCentreQuery: an accepted query holds only values the
+// directory knows and a page within bounds.
+func FuzzParseCentreQuery(f *testing.F) {
+	fuzzQuery(f, (*catalogue.Catalogue).ParseCentreQuery, (*catalogue.Catalogue).FindCentres,
+		func(t *testing.T, c *catalogue.Catalogue, q catalogue.CentreQuery) catalogue.Page {
+			for _, city := range q.Cities {
+				if _, ok := c.City(city); !ok {
+					t.Errorf("accepted unknown city %q", city)
+				}
+			}
+			for _, typ := range q.Types {
+				if !slices.Contains(catalogue.CentreTypes(), typ) {
+					t.Errorf("accepted unknown type %q", typ)
+				}
+			}
+			for _, s := range q.Services {
+				if !slices.Contains(catalogue.CentreServices(), s) {
+					t.Errorf("accepted unknown service %q", s)
+				}
+			}
+			return q.Page
+		})
 }
 
 // FuzzParseServiceQuery: as FuzzParseCentreQuery, for the catalogue and
 // its search text.
 func FuzzParseServiceQuery(f *testing.F) {
-	fuzzParams(f)
-	c, err := catalogue.Embedded()
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string) {
-		params := map[string]string{k1: v1, k2: v2}
-		q, err := c.ParseServiceQuery(params)
-		if err != nil {
-			checkQueryFault(t, err, params)
-			return
-		}
-		if len(q.Words) > catalogue.MaxWords {
-			t.Errorf("accepted %d search words", len(q.Words))
-		}
-		for _, w := range q.Words {
-			if w == "" || w != strings.ToLower(w) || strings.Contains(w, "ё") {
-				t.Errorf("search word %q is not normalised", w)
+	fuzzQuery(f, (*catalogue.Catalogue).ParseServiceQuery, (*catalogue.Catalogue).FindServices,
+		func(t *testing.T, c *catalogue.Catalogue, q catalogue.ServiceQuery) catalogue.Page {
+			if len(q.Words) > catalogue.MaxWords {
+				t.Errorf("accepted %d search words", len(q.Words))
 			}
-		}
-		for _, l := range q.Levels {
-			if !slices.Contains(catalogue.Levels(), l) {
-				t.Errorf("accepted unknown level %q", l)
+			for _, w := range q.Words {
+				if w == "" || w != strings.ToLower(w) || strings.Contains(w, "ё") {
+					t.Errorf("search word %q is not normalised", w)
+				}
 			}
-		}
-		checkPage(t, q.Page)
-		if p := c.FindServices(q); len(p.Services) > q.Limit || p.Total > len(c.Services()) {
-			t.Errorf("page of %d services (total %d), limit %d", len(p.Services), p.Total, q.Limit)
-		}
-	})
-}
-
-func checkPage(t *testing.T, p catalogue.Page) {
-	t.Helper()
-	if p.Limit < 1 || p.Limit > catalogue.MaxLimit || p.Offset < 0 || p.Offset > 1_000_000 {
-		t.Errorf("page %+v out of bounds", p)
-	}
+			for _, l := range q.Levels {
+				if !slices.Contains(catalogue.Levels(), l) {
+					t.Errorf("accepted unknown level %q", l)
+				}
+			}
+			return q.Page
+		})
 }
 
 // FuzzParseInterval: never panics; an accepted span is "HH:MM-HH:MM"

@@ -94,9 +94,9 @@ func (c *Catalogue) ParseServiceQuery(params map[string]string) (ServiceQuery, e
 		case "q":
 			q.Words = searchWords(&fs, raw)
 		case "category":
-			q.Categories = values(&fs, name, raw, func(v string) bool { return c.categoryIDs[v] })
+			q.Categories = values(&fs, name, raw, func(v string) bool { _, ok := c.categoryIdx[v]; return ok })
 		case "department":
-			q.Departments = values(&fs, name, raw, func(v string) bool { return c.deptIDs[v] })
+			q.Departments = values(&fs, name, raw, func(v string) bool { _, ok := c.deptIdx[v]; return ok })
 		case "level":
 			q.Levels = values(&fs, name, raw, func(v account.Level) bool { return slices.Contains(Levels(), v) })
 		default:

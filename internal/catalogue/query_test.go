@@ -12,15 +12,35 @@ import (
 	"github.com/portalid/portalid/internal/fault"
 )
 
+// parseCase is a case of a query parser: the query it gives, or the
+// fields ("pointer:reason") of its refusal.
+type parseCase[Q any] struct {
+	name   string
+	params map[string]string
+	want   Q
+	fields []string
+}
+
+func checkParse[Q any](t *testing.T, tests []parseCase[Q], parse func(map[string]string) (Q, error)) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := parse(tt.params)
+			checkFields(t, err, tt.fields)
+			if tt.fields == nil {
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("parse(%v) mismatch (-want +got):\n%s", tt.params, diff)
+				}
+			}
+		})
+	}
+}
+
 func TestParseCentreQuery(t *testing.T) {
 	t.Parallel()
 	c := embedded(t)
-	tests := []struct {
-		name   string
-		params map[string]string
-		want   catalogue.CentreQuery
-		fields []string
-	}{
+	checkParse(t, []parseCase[catalogue.CentreQuery]{
 		{"none", nil, catalogue.CentreQuery{Page: catalogue.Page{Limit: catalogue.DefaultLimit}}, nil},
 		{"every filter", map[string]string{"city": "tver,kazan", "type": "mfc", "service": "identity-confirmation,uec-issue", "limit": "5", "cursor": "10"},
 			catalogue.CentreQuery{Cities: []string{"tver", "kazan"}, Types: []catalogue.CentreType{catalogue.MFC},
@@ -42,30 +62,13 @@ func TestParseCentreQuery(t *testing.T) {
 		{"unknown parameter", map[string]string{"citi": "tver"}, catalogue.CentreQuery{}, []string{"/citi:unknown-parameter"}},
 		{"a search text is not a directory filter", map[string]string{"q": "мфц"}, catalogue.CentreQuery{}, []string{"/q:unknown-parameter"}},
 		{"unsafe parameter name", map[string]string{"a/b~c": "1"}, catalogue.CentreQuery{}, []string{":unknown-parameter"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := c.ParseCentreQuery(tt.params)
-			checkFields(t, err, tt.fields)
-			if tt.fields == nil {
-				if diff := cmp.Diff(tt.want, got); diff != "" {
-					t.Errorf("ParseCentreQuery(%v) mismatch (-want +got):\n%s", tt.params, diff)
-				}
-			}
-		})
-	}
+	}, c.ParseCentreQuery)
 }
 
 func TestParseServiceQuery(t *testing.T) {
 	t.Parallel()
 	c := embedded(t)
-	tests := []struct {
-		name   string
-		params map[string]string
-		want   catalogue.ServiceQuery
-		fields []string
-	}{
+	checkParse(t, []parseCase[catalogue.ServiceQuery]{
 		{"none", map[string]string{}, catalogue.ServiceQuery{Page: catalogue.Page{Limit: 20}}, nil},
 		{"search and filters", map[string]string{"q": "  Штрафы, ГИБДД! ", "category": "transport", "department": "mvd", "level": "simplified,standard", "limit": "100"},
 			catalogue.ServiceQuery{Words: []string{"штраф", "гибдд"}, Categories: []string{"transport"}, Departments: []string{"mvd"},
@@ -79,19 +82,7 @@ func TestParseServiceQuery(t *testing.T) {
 		{"unknown category and department", map[string]string{"category": "fun", "department": "kgb"}, catalogue.ServiceQuery{},
 			[]string{"/category:unknown-value", "/department:unknown-value"}},
 		{"a directory filter is not a catalogue one", map[string]string{"city": "tver"}, catalogue.ServiceQuery{}, []string{"/city:unknown-parameter"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := c.ParseServiceQuery(tt.params)
-			checkFields(t, err, tt.fields)
-			if tt.fields == nil {
-				if diff := cmp.Diff(tt.want, got); diff != "" {
-					t.Errorf("ParseServiceQuery(%v) mismatch (-want +got):\n%s", tt.params, diff)
-				}
-			}
-		})
-	}
+	}, c.ParseServiceQuery)
 }
 
 // checkFields compares a validation fault's fields, sorted, with want

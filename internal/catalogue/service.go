@@ -31,29 +31,21 @@ func (c *Catalogue) Services() []Service { return c.services }
 
 // Service returns a service by id: ErrServiceNotFound when there is none.
 func (c *Catalogue) Service(id string) (Service, error) {
-	i, ok := c.serviceByID[id]
+	s, ok := lookup(c.serviceByID, c.services, id)
 	if !ok {
 		return Service{}, ErrServiceNotFound
 	}
-	return c.services[i], nil
+	return s, nil
 }
 
 // Category returns a category by id.
 func (c *Catalogue) Category(id string) (Category, bool) {
-	i := slices.IndexFunc(c.categories, func(x Category) bool { return x.ID == id })
-	if i < 0 {
-		return Category{}, false
-	}
-	return c.categories[i], true
+	return lookup(c.categoryIdx, c.categories, id)
 }
 
 // Department returns a department by id.
 func (c *Catalogue) Department(id string) (Department, bool) {
-	i := slices.IndexFunc(c.departments, func(x Department) bool { return x.ID == id })
-	if i < 0 {
-		return Department{}, false
-	}
-	return c.departments[i], true
+	return lookup(c.deptIdx, c.departments, id)
 }
 
 // Levels lists the account levels, lowest first.
@@ -75,10 +67,10 @@ func (c *Catalogue) checkService(s Service) error {
 	add := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("service %s: "+format, append([]any{s.ID}, args...)...))
 	}
-	if !c.categoryIDs[s.Category] {
+	if _, ok := c.categoryIdx[s.Category]; !ok {
 		add("unknown category %q", s.Category)
 	}
-	if !c.deptIDs[s.Department] {
+	if _, ok := c.deptIdx[s.Department]; !ok {
 		add("unknown department %q", s.Department)
 	}
 	errs = append(errs, checkText("service "+s.ID+" name", s.Name), checkText("service "+s.ID+" description", s.Description))

@@ -89,8 +89,8 @@ func New(s Services) *API {
 	}
 	if c := s.Catalogue; c != nil {
 		cat := newCatalogueRoutes(c, s.Access)
-		a.handlers["GET /v1/service-centres"] = cat.centreList
-		a.handlers["GET /v1/services"] = cat.serviceList
+		a.handlers["GET /v1/service-centres"] = cat.centreList()
+		a.handlers["GET /v1/services"] = cat.serviceList()
 		a.handlers["GET /v1/services/{id}"] = cat.service
 		if s.Access != nil && s.Session != nil {
 			a.handlers["GET /v1/services/{id}/access"] = cat.accessCheck

@@ -96,26 +96,29 @@ func encode(v any) string {
 	return string(b)
 }
 
+// listRoute answers a list route: the query parameters parsed (a
+// refusal is problem+json), the page found, its items joined from their
+// JSON encoded beforehand, under key.
+func listRoute[Q, T any](key string, parse func(map[string]string) (Q, error), find func(Q) catalogue.Results[T], encoded func(T) string) handler {
+	return func(_ context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		q, err := parse(req.QueryStringParameters)
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		return listResponse(key, find(q), encoded), nil
+	}
+}
+
 // centreList answers GET /v1/service-centres: ?city=&type=&service=
 // (comma-separated), ?limit= and ?cursor=.
-func (h catalogueRoutes) centreList(_ context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	q, err := h.cat.ParseCentreQuery(req.QueryStringParameters)
-	if err != nil {
-		return events.APIGatewayV2HTTPResponse{}, err
-	}
-	p := h.cat.FindCentres(q)
-	return listResponse("centres", len(p.Centres), func(i int) string { return h.centres[p.Centres[i].ID] }, p.Total, p.Next), nil
+func (h catalogueRoutes) centreList() handler {
+	return listRoute("centres", h.cat.ParseCentreQuery, h.cat.FindCentres, func(c catalogue.Centre) string { return h.centres[c.ID] })
 }
 
 // serviceList answers GET /v1/services: ?q= (search), ?category=,
 // ?department=, ?level= (comma-separated), ?limit= and ?cursor=.
-func (h catalogueRoutes) serviceList(_ context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	q, err := h.cat.ParseServiceQuery(req.QueryStringParameters)
-	if err != nil {
-		return events.APIGatewayV2HTTPResponse{}, err
-	}
-	p := h.cat.FindServices(q)
-	return listResponse("services", len(p.Services), func(i int) string { return h.services[p.Services[i].ID] }, p.Total, p.Next), nil
+func (h catalogueRoutes) serviceList() handler {
+	return listRoute("services", h.cat.ParseServiceQuery, h.cat.FindServices, func(s catalogue.Service) string { return h.services[s.ID] })
 }
 
 // service answers GET /v1/services/{id}.
@@ -127,29 +130,29 @@ func (h catalogueRoutes) service(_ context.Context, req events.APIGatewayV2HTTPR
 	return publicJSON(body), nil
 }
 
-// listResponse joins n pre-encoded items into {"<key>":[…],"total":…,
-// "next":…}, "next" only when a page follows.
-func listResponse(key string, n int, item func(int) string, total int, next string) events.APIGatewayV2HTTPResponse {
-	size := len(key) + 48 + len(next)
-	for i := range n {
-		size += len(item(i)) + 1
+// listResponse joins the pre-encoded items of a page into
+// {"<key>":[…],"total":…,"next":…}, "next" only when a page follows.
+func listResponse[T any](key string, r catalogue.Results[T], encoded func(T) string) events.APIGatewayV2HTTPResponse {
+	size := len(key) + 48 + len(r.Next)
+	for _, x := range r.Items {
+		size += len(encoded(x)) + 1
 	}
 	var b strings.Builder
 	b.Grow(size)
 	b.WriteString(`{"`)
 	b.WriteString(key)
 	b.WriteString(`":[`)
-	for i := range n {
+	for i, x := range r.Items {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(item(i))
+		b.WriteString(encoded(x))
 	}
 	b.WriteString(`],"total":`)
-	b.WriteString(strconv.Itoa(total))
-	if next != "" {
+	b.WriteString(strconv.Itoa(r.Total))
+	if r.Next != "" {
 		b.WriteString(`,"next":"`)
-		b.WriteString(next) // digits only
+		b.WriteString(r.Next) // digits only
 		b.WriteByte('"')
 	}
 	b.WriteByte('}')
