@@ -59,6 +59,9 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	if cfg.TableName == "" {
 		return nil, errors.New("TABLE_NAME is not set")
 	}
+	if opts.Function == "catalogue" {
+		return newCatalogue(ctx, cfg, awsCfg, opts)
+	}
 	c, err := newCore(ctx, cfg, awsCfg, opts)
 	if err != nil {
 		return nil, err
@@ -153,6 +156,11 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 		}
 		if s.Idempotency == nil {
 			s.Idempotency = &idempotency.Keeper{Store: store, TTL: idempotency.DefaultTTL, Now: time.Now}
+		}
+	}
+	if wants("catalogue") {
+		if s.Catalogue, s.Access, err = catalogueServices(store, c.envelope); err != nil {
+			return nil, err
 		}
 	}
 	return httpapi.New(s), nil

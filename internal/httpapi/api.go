@@ -13,7 +13,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/portalid/portalid/internal/catalogue"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/access"
 	"github.com/portalid/portalid/internal/flow/identity"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
@@ -35,6 +37,10 @@ type Services struct {
 	Profile      *profile.Flow
 	Identity     *identity.Flow
 	Signature    *sigflow.Flow
+	// Catalogue is the directory of centres and the catalogue of
+	// services; Access checks a signed-in person against a service.
+	Catalogue *catalogue.Catalogue
+	Access    *access.Flow
 	// JWKS is the public key set of the access tokens.
 	JWKS []byte
 	// Idempotency keeps the answers of create requests that carry an
@@ -82,6 +88,15 @@ func New(s Services) *API {
 		a.handlers["POST /v1/recovery/{id}/resend"] = rec.resend
 		a.handlers["POST /v1/recovery/{id}/confirm"] = rec.confirm
 		a.handlers["POST /v1/recovery/{id}/password"] = rec.password
+	}
+	if c := s.Catalogue; c != nil {
+		cat := newCatalogueRoutes(c, s.Access)
+		a.handlers["GET /v1/service-centres"] = cat.centreList()
+		a.handlers["GET /v1/services"] = cat.serviceList()
+		a.handlers["GET /v1/services/{id}"] = cat.service
+		if s.Access != nil && s.Session != nil {
+			a.handlers["GET /v1/services/{id}/access"] = cat.accessCheck
+		}
 	}
 	if f := s.Session; f != nil {
 		sess := sessionRoutes{flow: f, jwks: s.JWKS}

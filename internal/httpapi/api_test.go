@@ -56,6 +56,10 @@ type system struct {
 	table     string
 	smsOutbox string
 	logs      *syncBuffer
+	// cfg and awsCfg are what the API was built with, for tests that
+	// build one function's API over the same table and keys.
+	cfg    config.Config
+	awsCfg aws.Config
 }
 
 func newSystem(t *testing.T) *system {
@@ -101,6 +105,7 @@ func newSystemWith(t *testing.T, edit func(*config.Config, *app.Options)) *syste
 	if err != nil {
 		t.Fatalf("app.New() error = %v", err)
 	}
+	s.cfg, s.awsCfg = cfg, awsCfg
 	return s
 }
 

@@ -106,6 +106,7 @@ var titles = map[string]string{
 	"contact-unchanged":               "This is already the account's contact",
 	"contact-change-not-found":        "No contact change is waiting for a code; request one first",
 	"account-busy":                    "Too many concurrent changes to this account; try again",
+	"service-not-found":               "No such service in the catalogue",
 }
 
 var kindTitles = map[fault.Kind]string{

@@ -45,6 +45,10 @@ func Table() []Spec {
 		{"POST /v1/recovery/{id}/resend", "recovery", false},
 		{"POST /v1/recovery/{id}/confirm", "recovery", false},
 		{"POST /v1/recovery/{id}/password", "recovery", false},
+		{"GET /v1/service-centres", "catalogue", false},
+		{"GET /v1/services", "catalogue", false},
+		{"GET /v1/services/{id}", "catalogue", false},
+		{"GET /v1/services/{id}/access", "catalogue", true},
 		{DefaultRoute, "registration", false},
 	}
 }
