@@ -34,6 +34,19 @@ type Config struct {
 	Password       Password
 	Session        Session
 	Recovery       Recovery
+	Operator       Operator
+}
+
+// Operator holds the limits of the service-centre operators (SPEC §2.4
+// "In person").
+type Operator struct {
+	// SearchesPerHour is OPERATOR_SEARCHES_PER_HOUR: SNILS searches one
+	// operator credential may make in any hour, against bulk lookup.
+	SearchesPerHour int
+	// PassportCheckTTL is OPERATOR_PASSPORT_CHECK_TTL: how long a passport
+	// that matched the profile lets the operator who compared it confirm
+	// the account or restore access.
+	PassportCheckTTL time.Duration
 }
 
 // Recovery holds the limits of password recovery (SPEC §2.2) that are its
@@ -124,6 +137,9 @@ func Vars() []Var {
 		dur("REGISTRATION_TTL", "RegistrationTtl", "96h", func(c *Config) *time.Duration { return &c.Registration.RegistrationTTL }),
 
 		dur("RECOVERY_TTL", "RecoveryTtl", "1h", func(c *Config) *time.Duration { return &c.Recovery.TTL }),
+
+		num("OPERATOR_SEARCHES_PER_HOUR", "OperatorSearchesPerHour", "120", func(c *Config) *int { return &c.Operator.SearchesPerHour }),
+		dur("OPERATOR_PASSPORT_CHECK_TTL", "OperatorPassportCheckTtl", "15m", func(c *Config) *time.Duration { return &c.Operator.PassportCheckTTL }),
 
 		dur("ACCESS_TOKEN_TTL", "AccessTokenTtl", "15m", func(c *Config) *time.Duration { return &c.Session.AccessTokenTTL }),
 		dur("REFRESH_TOKEN_TTL", "RefreshTokenTtl", "720h", func(c *Config) *time.Duration { return &c.Session.RefreshTokenTTL }),
