@@ -91,15 +91,26 @@ func (f *Flow) Get(ctx context.Context, accountID string) (Profile, int64, error
 	if err != nil || version == 0 {
 		return Profile{}, version, err
 	}
+	p, err := f.Open(ctx, accountID, sealed)
+	if err != nil {
+		return Profile{}, 0, err
+	}
+	return p, version, nil
+}
+
+// Open decrypts the account's stored profile, read by another flow in
+// its own round trip (an operator comparing the passport in front of
+// them with it).
+func (f *Flow) Open(ctx context.Context, accountID string, sealed []byte) (Profile, error) {
 	plain, err := f.Sealer.Open(ctx, sealed, aad(accountID))
 	if err != nil {
-		return Profile{}, 0, fmt.Errorf("open profile of %s: %w", accountID, err)
+		return Profile{}, fmt.Errorf("open profile of %s: %w", accountID, err)
 	}
 	var p Profile
 	if err := json.Unmarshal(plain, &p); err != nil {
-		return Profile{}, 0, fmt.Errorf("decode profile of %s: %w", accountID, err)
+		return Profile{}, fmt.Errorf("decode profile of %s: %w", accountID, err)
 	}
-	return p, version, nil
+	return p, nil
 }
 
 // Save applies a patch to the draft: every field in it is validated before
