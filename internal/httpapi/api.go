@@ -15,6 +15,7 @@ import (
 
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/identity"
+	"github.com/portalid/portalid/internal/flow/operator"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/registration"
@@ -33,6 +34,9 @@ type Services struct {
 	Settings     *settings.Flow
 	Profile      *profile.Flow
 	Identity     *identity.Flow
+	// Operator serves the service-centre operators' routes, whose callers
+	// API Gateway authenticates by IAM (Spec.IAM).
+	Operator *operator.Flow
 	// JWKS is the public key set of the access tokens.
 	JWKS []byte
 	// Idempotency keeps the answers of create requests that carry an
@@ -114,6 +118,9 @@ func New(s Services) *API {
 				a.handlers[r.Key] = authenticated(f, h)
 			}
 		}
+	}
+	if s.Operator != nil {
+		a.addOperatorRoutes(s.Operator)
 	}
 	a.handlers[DefaultRoute] = notFound
 	return a

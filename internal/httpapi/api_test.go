@@ -56,13 +56,20 @@ type system struct {
 	table     string
 	smsOutbox string
 	logs      *syncBuffer
+	keysFile  string // the master key, for tests that act beside the API
 }
 
 func newSystem(t *testing.T) *system {
 	t.Helper()
+	return newSystemWith(t, nil)
+}
+
+// newSystemWith is newSystem with the configuration changed by tune.
+func newSystemWith(t *testing.T, tune func(*config.Config)) *system {
+	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	dir := t.TempDir()
-	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}}
+	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}, keysFile: filepath.Join(dir, "keys")}
 	fakeSNS := httptest.NewServer(local.NewSNS(s.smsOutbox))
 	t.Cleanup(fakeSNS.Close)
 	if err := cipher.GenerateKeyFile(filepath.Join(dir, "keys")); err != nil {
@@ -77,6 +84,9 @@ func newSystem(t *testing.T) *system {
 	cfg.LocalSigningKeyFile = filepath.Join(dir, "signing.pem")
 	cfg.MailOutbox = filepath.Join(dir, "mail.jsonl")
 	cfg.Password.Argon2MemKiB, cfg.Password.Argon2Time = 64, 1
+	if tune != nil {
+		tune(&cfg)
+	}
 	ctx := context.Background()
 	awsCfg, err := local.AWSConfig(ctx)
 	if err != nil {
