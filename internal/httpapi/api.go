@@ -177,11 +177,12 @@ func (a *API) serve(ctx context.Context, h handler, req events.APIGatewayV2HTTPR
 	if err == nil {
 		return res, append([]slog.Attr{}, n.attrs...)
 	}
+	// What the handler noted (an operator's id) stays on a refusal's line.
 	if f, ok := fault.As(err); ok {
-		return problem(f, req.RequestContext.RequestID), []slog.Attr{slog.String("fault", f.Slug), slog.String("kind", f.Kind.String())}
+		return problem(f, req.RequestContext.RequestID), append(n.attrs, slog.String("fault", f.Slug), slog.String("kind", f.Kind.String()))
 	}
 	// The error text names operations and ids, never personal data.
-	return internalError(req.RequestContext.RequestID), []slog.Attr{slog.String("fault", "internal"), slog.String("error", err.Error())}
+	return internalError(req.RequestContext.RequestID), append(n.attrs, slog.String("fault", "internal"), slog.String("error", err.Error()))
 }
 
 // notFound serves the $default route: 405 with Allow when the path exists

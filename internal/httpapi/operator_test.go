@@ -188,8 +188,14 @@ func TestOperatorOverHTTP(t *testing.T) {
 	}
 
 	logs := s.logs.String()
-	if !strings.Contains(logs, `"operator":"op-0042"`) || !strings.Contains(logs, `"centre":"mfc-tver-zavolzhsky"`) {
-		t.Errorf("the operator routes' log lines do not name the operator and centre")
+	refusal := false
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, `"fault":"passport-check-required"`) {
+			refusal = strings.Contains(line, `"operator":"op-0042"`) && strings.Contains(line, `"centre":"mfc-tver-zavolzhsky"`)
+		}
+	}
+	if !refusal {
+		t.Errorf("the refused confirmation's log line does not name the operator and centre")
 	}
 	for _, v := range []string{snils, "11223344595", number, canary2, deskPrincipal} {
 		if strings.Contains(logs, v) {
