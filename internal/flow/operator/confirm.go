@@ -18,11 +18,8 @@ import (
 // operators confirming at once, one raises the level and the other finds
 // the account confirmed.
 func (f *Flow) Confirm(ctx context.Context, principal, accountID string) (Operator, account.Account, error) {
-	if !ValidPrincipal(principal) {
-		return Operator{}, account.Account{}, ErrUnknown
-	}
-	if !account.ValidID(accountID) {
-		return Operator{}, account.Account{}, ErrAccountNotFound
+	if err := admit(principal, accountID); err != nil {
+		return Operator{}, account.Account{}, err
 	}
 	key := f.checkKey(principal)
 	var (

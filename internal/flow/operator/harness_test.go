@@ -1,7 +1,6 @@
 package operator_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -14,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/portalid/portalid/internal/cipher"
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/flow/flowtest"
@@ -45,11 +43,7 @@ func (noWorkflow) Start(context.Context, string, any) error { return nil }
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	e := flowtest.New(t)
-	keys, err := cipher.NewLocalDataKeys(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer := &cipher.Envelope{Keys: keys}
+	sealer := flowtest.Sealer(t)
 	w := &world{Env: e, Profiles: &profile.Flow{Store: e.Store, Sealer: sealer, Now: e.Clock.Now}}
 	w.Identity = &identity.Flow{
 		Store: e.Store, Sealer: sealer, Workflow: noWorkflow{}, Sender: e.Sent, Index: e.Index, Now: e.Clock.Now, Rand: rand.Reader,

@@ -209,13 +209,22 @@ func (f *Flow) checkKey(principal string) string {
 	return f.Index.Index(purposePrincipal, principal)
 }
 
-// scene reads what an action on accountID needs and refuses an unknown
-// caller (before anything about the account is told) and a missing
-// account.
-func (f *Flow) scene(ctx context.Context, principal, accountID string, w Want) (Scene, error) {
+// admit refuses, before any read, a caller that cannot be an operator and
+// an account id that cannot exist.
+func admit(principal, accountID string) error {
 	if !ValidPrincipal(principal) {
-		return Scene{}, ErrUnknown
+		return ErrUnknown
 	}
+	if !account.ValidID(accountID) {
+		return ErrAccountNotFound
+	}
+	return nil
+}
+
+// scene reads what an action on accountID needs (after admit) and refuses
+// an unknown caller, before anything about the account is told, and a
+// missing account.
+func (f *Flow) scene(ctx context.Context, principal, accountID string, w Want) (Scene, error) {
 	s, err := f.Store.Scene(ctx, principal, accountID, w)
 	if err != nil {
 		return Scene{}, fmt.Errorf("read account %s for an operator: %w", accountID, err)

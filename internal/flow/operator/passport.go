@@ -67,15 +67,12 @@ type Comparison struct {
 // then has a registry verified a passport. The comparison is an
 // operator-action event with its result.
 func (f *Flow) ComparePassport(ctx context.Context, principal, accountID string, in Presented) (Operator, Comparison, error) {
-	if !ValidPrincipal(principal) {
-		return Operator{}, Comparison{}, ErrUnknown
+	if err := admit(principal, accountID); err != nil {
+		return Operator{}, Comparison{}, err
 	}
 	p, err := parsePresented(in)
 	if err != nil {
 		return Operator{}, Comparison{}, err
-	}
-	if !account.ValidID(accountID) {
-		return Operator{}, Comparison{}, ErrAccountNotFound
 	}
 	key := f.checkKey(principal)
 	var (

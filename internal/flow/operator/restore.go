@@ -79,15 +79,12 @@ type Restored struct {
 // person completes the reset at /v1/recovery/{id}/confirm with the code
 // alone, and /v1/recovery/{id}/password.
 func (f *Flow) Restore(ctx context.Context, principal, accountID string, in RestoreInput) (Operator, Restored, error) {
-	if !ValidPrincipal(principal) {
-		return Operator{}, Restored{}, ErrUnknown
+	if err := admit(principal, accountID); err != nil {
+		return Operator{}, Restored{}, err
 	}
 	addrs, err := parseRestore(in)
 	if err != nil {
 		return Operator{}, Restored{}, err
-	}
-	if !account.ValidID(accountID) {
-		return Operator{}, Restored{}, ErrAccountNotFound
 	}
 	key := f.checkKey(principal)
 	keys := make([]challenge.ContactKey, len(addrs))
