@@ -27,23 +27,21 @@ import (
 const deskPrincipal = "arn:aws:sts::123456789012:assumed-role/portalid-operator/ivanova"
 
 // operatorEvent builds the event API Gateway sends for a request its
-// AWS_IAM authorizer accepted, from the fixture, for principal.
+// AWS_IAM authorizer accepted: event's, with the headers (SigV4) and the
+// requestContext.authorizer.iam of the fixture, for principal.
 func operatorEvent(t testing.TB, principal, method, path, body string) events.APIGatewayV2HTTPRequest {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/apigw-v2-request-iam.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &req); err != nil {
+	var signed events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(raw, &signed); err != nil {
 		t.Fatal(err)
 	}
-	key, params, _ := httpapi.Match(method, path)
-	req.RouteKey, req.RequestContext.RouteKey = key, key
-	req.RawPath, req.RequestContext.HTTP.Path = path, path
-	req.RequestContext.HTTP.Method = method
-	req.PathParameters = params
-	req.Body = body
+	req := event(t, method, path, body)
+	req.Headers, req.RequestContext.HTTP.UserAgent = signed.Headers, signed.RequestContext.HTTP.UserAgent
+	req.RequestContext.Authorizer = signed.RequestContext.Authorizer
 	req.RequestContext.Authorizer.IAM.UserARN = principal
 	return req
 }
@@ -55,6 +53,16 @@ func (s *system) registerOperator(t testing.TB, principal, id, centre string) {
 	if err := dynamo.New(s.db, s.table).PutOperator(context.Background(), principal, operator.Operator{ID: id, Centre: centre}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// atTheDesk is a system with one operator at deskPrincipal and one
+// signed-in person with a standard account (the passport number given).
+func atTheDesk(t *testing.T, operatorID, phone, number string) (*system, func(method, path, body string) events.APIGatewayV2HTTPRequest, string) {
+	t.Helper()
+	s := newSystem(t)
+	s.registerOperator(t, deskPrincipal, operatorID, "mfc-tver-zavolzhsky")
+	as := s.signedIn(t, phone)
+	return s, as, s.makeStandard(t, as, "112-233-445 95", "2804", number, "2010-06-01")
 }
 
 // makeStandard saves the person's documents through the API and passes
@@ -119,18 +127,14 @@ func (sendNothing) Send(context.Context, string, string, string, string, map[str
 // and no log line.
 func TestOperatorOverHTTP(t *testing.T) {
 	t.Parallel()
-	s := newSystem(t)
-	s.registerOperator(t, deskPrincipal, "op-0042", "mfc-tver-zavolzhsky")
 	const (
-		phone   = "+79123450301"
-		snils   = "112-233-445 95"
+		snils   = "112-233-445 95" // as atTheDesk saves them
 		series  = "2804"
 		number  = "654321"
 		issued  = "2010-06-01"
 		canary2 = "777111"
 	)
-	as := s.signedIn(t, phone)
-	accountID := s.makeStandard(t, as, snils, series, number, issued)
+	s, as, accountID := atTheDesk(t, "op-0042", "+79123450301", number)
 	op := func(method, path, body string) events.APIGatewayV2HTTPRequest {
 		return operatorEvent(t, deskPrincipal, method, path, body)
 	}
@@ -209,11 +213,8 @@ func TestOperatorOverHTTP(t *testing.T) {
 // password reset with the code sent to it, through the recovery routes.
 func TestOperatorRestoreOverHTTP(t *testing.T) {
 	t.Parallel()
-	s := newSystem(t)
-	s.registerOperator(t, deskPrincipal, "op-0043", "mfc-tver-zavolzhsky")
-	const phone, newPhone = "+79123450311", "+79123450312"
-	as := s.signedIn(t, phone)
-	accountID := s.makeStandard(t, as, "112-233-445 95", "2804", "123456", "2010-06-01")
+	const newPhone = "+79123450312"
+	s, as, accountID := atTheDesk(t, "op-0043", "+79123450311", "123456")
 	acct := "/v1/operator/accounts/" + accountID
 	if res, _ := s.do(t, operatorEvent(t, deskPrincipal, "POST", acct+"/passport-checks", `{"series":"2804","number":"123456","issueDate":"2010-06-01"}`)); res.StatusCode != http.StatusOK {
 		t.Fatalf("passport check = %d %s", res.StatusCode, res.Body)
@@ -245,10 +246,7 @@ func TestOperatorRestoreOverHTTP(t *testing.T) {
 // API Gateway verified, citizen routes only a citizen's bearer token.
 func TestOperatorAuthSeparation(t *testing.T) {
 	t.Parallel()
-	s := newSystem(t)
-	s.registerOperator(t, deskPrincipal, "op-0044", "mfc-tver-zavolzhsky")
-	as := s.signedIn(t, "+79123450321")
-	accountID := s.makeStandard(t, as, "112-233-445 95", "2804", "223344", "2010-06-01")
+	s, as, accountID := atTheDesk(t, "op-0044", "+79123450321", "223344")
 	search := `{"snils":"112-233-445 95"}`
 	bearer := as("GET", "/v1/me", "").Headers["authorization"]
 
@@ -289,10 +287,7 @@ func TestOperatorAuthSeparation(t *testing.T) {
 // Retry-After.
 func TestOperatorProblems(t *testing.T) {
 	t.Parallel()
-	s := newSystem(t)
-	s.registerOperator(t, deskPrincipal, "op-0045", "mfc-tver-zavolzhsky")
-	as := s.signedIn(t, "+79123450331")
-	accountID := s.makeStandard(t, as, "112-233-445 95", "2804", "334455", "2010-06-01")
+	s, _, accountID := atTheDesk(t, "op-0045", "+79123450331", "334455")
 	const canary = "9990001234"
 	acct := "/v1/operator/accounts/" + accountID
 	inQuery := operatorEvent(t, deskPrincipal, "GET", "/v1/operator/account-searches", "")
