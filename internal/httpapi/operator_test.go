@@ -139,25 +139,31 @@ func TestOperatorOverHTTP(t *testing.T) {
 		return operatorEvent(t, deskPrincipal, method, path, body)
 	}
 	acct := "/v1/operator/accounts/" + accountID
+	var answers []string // every operator response body
+	call := func(req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, map[string]any) {
+		res, body := s.do(t, req)
+		answers = append(answers, res.Body)
+		return res, body
+	}
 
-	res, body := s.do(t, op("POST", "/v1/operator/account-searches", `{"snils":"`+snils+`"}`))
+	res, body := call(op("POST", "/v1/operator/account-searches", `{"snils":"`+snils+`"}`))
 	if res.StatusCode != http.StatusOK || body["accountId"] != accountID || body["level"] != "standard" || body["confirmationMethod"] != nil ||
 		body["surname"] != "Иванова" || body["givenName"] != "Анна" || len(body) != 5 {
 		t.Fatalf("search = %d %s, want the account's id, level, method and names, nothing more", res.StatusCode, res.Body)
 	}
-	res, body = s.do(t, op("POST", acct+"/passport-checks", `{"series":"28 04","number":"`+canary2+`","issueDate":"`+issued+`"}`))
+	res, body = call(op("POST", acct+"/passport-checks", `{"series":"28 04","number":"`+canary2+`","issueDate":"`+issued+`"}`))
 	fields, _ := body["fields"].(map[string]any)
 	if res.StatusCode != http.StatusOK || body["match"] != false || fields["series"] != "match" || fields["number"] != "mismatch" || fields["issueDate"] != "match" || body["validUntil"] != nil {
 		t.Fatalf("passport check (other number) = %d %s, want a mismatch on the number only", res.StatusCode, res.Body)
 	}
-	if res, body := s.do(t, op("POST", acct+"/confirmation", "")); res.StatusCode != http.StatusConflict || body["type"] != httpapi.ProblemBase+"passport-check-required" {
+	if res, body := call(op("POST", acct+"/confirmation", "")); res.StatusCode != http.StatusConflict || body["type"] != httpapi.ProblemBase+"passport-check-required" {
 		t.Fatalf("confirm after a mismatch = %d %s, want 409 passport-check-required", res.StatusCode, res.Body)
 	}
-	res, body = s.do(t, op("POST", acct+"/passport-checks", `{"series":"`+series+`","number":"`+number+`","issueDate":"`+issued+`"}`))
+	res, body = call(op("POST", acct+"/passport-checks", `{"series":"`+series+`","number":"`+number+`","issueDate":"`+issued+`"}`))
 	if res.StatusCode != http.StatusOK || body["match"] != true || body["verified"] != true || body["validUntil"] == nil {
 		t.Fatalf("passport check = %d %s, want a match valid for a while", res.StatusCode, res.Body)
 	}
-	res, body = s.do(t, op("POST", acct+"/confirmation", "{}"))
+	res, body = call(op("POST", acct+"/confirmation", "{}"))
 	if res.StatusCode != http.StatusOK || body["level"] != "confirmed" || body["confirmationMethod"] != "in_person" ||
 		body["operatorId"] != "op-0042" || body["centreId"] != "mfc-tver-zavolzhsky" {
 		t.Fatalf("confirm = %d %s, want confirmed in_person by op-0042", res.StatusCode, res.Body)
@@ -201,9 +207,14 @@ func TestOperatorOverHTTP(t *testing.T) {
 	if !refusal {
 		t.Errorf("the refused confirmation's log line does not name the operator and centre")
 	}
-	for _, v := range []string{snils, "11223344595", number, canary2, deskPrincipal} {
+	for _, v := range []string{snils, "11223344595", number, canary2, issued, deskPrincipal} {
 		if strings.Contains(logs, v) {
 			t.Errorf("logs contain %q", v)
+		}
+		for _, a := range answers {
+			if strings.Contains(a, v) {
+				t.Errorf("an operator response contains %q: %s", v, a)
+			}
 		}
 	}
 }
