@@ -256,6 +256,10 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	if err := dynamo.CreateTable(ctx, local.NewDynamoDBClient(awsCfg), TableName); err != nil {
 		return err
 	}
+	opAuth, opSecret, err := operators(ctx, state, dynamo.New(local.NewDynamoDBClient(awsCfg), TableName))
+	if err != nil {
+		return err
+	}
 	cfg, err := config.Load(os.LookupEnv)
 	if err != nil {
 		return fmt.Errorf("load config: %w", err)
@@ -277,6 +281,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	sfn.sfn.RegisterTask(TaskFunctionARN, tasks.Handle)
 	gw := local.NewGateway(api.Handle, httpapi.Match)
 	gw.Log = log
+	gw.IAM = opAuth
 	srv, err := local.Serve(gw, port)
 	if err != nil {
 		return err
@@ -286,6 +291,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	log.Info("local system ready", "api", srv.URL(), "dynamodb", ddb.Endpoint(), "sns", sns.URL(), "stepFunctions", sfn.srv.URL(),
 		"table", TableName, "smsOutbox", smsOutbox, "mailOutbox", mailOutbox)
 	banner(os.Stdout, srv.URL(), ddb.Endpoint(), smsOutbox, mailOutbox)
+	operatorBanner(os.Stdout, state, opSecret)
 
 	select {
 	case <-ctx.Done():

@@ -24,7 +24,9 @@ import (
 // other unknown property. TestGoformation/gaps proves each one is still a gap.
 var goformationGaps = map[string][]string{
 	// goformation spells it AccessLogSetting, which is the REST API's name.
-	"AWS::Serverless::HttpApi": {"AccessLogSettings"},
+	// Its HttpApiAuth predates SAM's built-in IAM authorizer (a gap is a
+	// dotted path when it is nested).
+	"AWS::Serverless::HttpApi": {"AccessLogSettings", "Auth.EnableIamAuthorizer"},
 }
 
 // goformationMu serialises goformation: every ParseYAML writes a
@@ -79,7 +81,8 @@ func withoutGaps(t *testing.T, d *doc, keep map[string]string) []byte {
 		props := lookup(p.val, "Properties")
 		for _, gap := range goformationGaps[typ] {
 			if keep[typ] != gap {
-				deleteKey(props, gap)
+				path := strings.Split(gap, ".")
+				deleteKey(lookup(props, path[:len(path)-1]...), path[len(path)-1])
 			}
 		}
 	}
@@ -177,11 +180,15 @@ var samHttpApiEvent = map[string]bool{
 }
 
 // TestRoutes pins the HttpApi events of every function to httpapi.Table():
-// the same route keys on the same function folders, in both directions.
+// the same route keys on the same function folders, in both directions,
+// and the same authorizer: AWS_IAM exactly on the routes Spec.IAM names
+// (operators), none on the others (public, or citizens whose bearer
+// tokens the functions check).
 func TestRoutes(t *testing.T) {
 	t.Parallel()
 	d := tmpl(t)
 	inTemplate := map[string]string{} // route key -> function stem
+	authorizer := map[string]string{} // route key -> Auth.Authorizer ("" none)
 	for _, fn := range d.functions() {
 		for _, ev := range pairs(fn.prop("Events")) {
 			if typ, _ := scalar(lookup(ev.val, "Type")); typ != "HttpApi" {
@@ -206,11 +213,28 @@ func TestRoutes(t *testing.T) {
 				t.Errorf("%s: route %q is already served by %s", at, key, prev)
 			}
 			inTemplate[key] = stem(fn.id)
+			if auth := lookup(props, "Auth"); auth != nil {
+				if ks := keys(auth); !slices.Equal(ks, []string{"Authorizer"}) {
+					t.Errorf("%s: Auth has %q, want only Authorizer", at, ks)
+				}
+				authorizer[key], _ = scalar(lookup(auth, "Authorizer"))
+			}
 		}
 	}
 	inGo := map[string]string{}
+	iam := false
 	for _, s := range httpapi.Table() {
 		inGo[s.Key] = s.Function
+		want := ""
+		if s.IAM() {
+			want, iam = "AWS_IAM", true
+		}
+		if _, ok := inTemplate[s.Key]; ok && authorizer[s.Key] != want {
+			t.Errorf("route %q: template.yaml's Auth.Authorizer = %q, want %q (httpapi Spec.IAM() = %v)", s.Key, authorizer[s.Key], want, s.IAM())
+		}
+	}
+	if on, _ := scalar(lookup(d.top, "Resources", "Api", "Properties", "Auth", "EnableIamAuthorizer")); iam && on != "true" {
+		t.Errorf("Api.Properties.Auth.EnableIamAuthorizer = %q, want true: routes use the AWS_IAM authorizer", on)
 	}
 	for _, key := range sorted(inGo) {
 		got, ok := inTemplate[key]

@@ -24,6 +24,7 @@ import (
 	"github.com/portalid/portalid/internal/dynamo"
 	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/identity"
+	"github.com/portalid/portalid/internal/flow/operator"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/registration"
@@ -87,8 +88,9 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			Rand:     rand.Reader,
 		})
 	}
-	if wants("recovery") {
-		s.Recovery, err = recovery.New(recovery.Deps{
+	// The recovery flow: its own routes, and operators' restorations.
+	newRecovery := func() (*recovery.Flow, error) {
+		return recovery.New(recovery.Deps{
 			Store:  store,
 			Sender: send,
 			Index:  index,
@@ -100,7 +102,9 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			Now:    time.Now,
 			Rand:   rand.Reader,
 		})
-		if err != nil {
+	}
+	if wants("recovery") {
+		if s.Recovery, err = newRecovery(); err != nil {
 			return nil, err
 		}
 	}
@@ -161,6 +165,22 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	if wants("catalogue") {
 		if s.Catalogue, s.Access, err = catalogueServices(store, c.envelope); err != nil {
 			return nil, err
+		}
+	}
+	if wants("operator") {
+		rec, err := newRecovery()
+		if err != nil {
+			return nil, err
+		}
+		s.Operator = &operator.Flow{
+			Store:      store,
+			Profiles:   &profile.Flow{Store: store, Sealer: c.envelope, Now: time.Now},
+			Recoveries: rec,
+			Sender:     send,
+			Index:      index,
+			Limits:     cfg.Operator,
+			Now:        time.Now,
+			Rand:       rand.Reader,
 		}
 	}
 	return httpapi.New(s), nil

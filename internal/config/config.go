@@ -35,6 +35,7 @@ type Config struct {
 	Session        Session
 	Recovery       Recovery
 	Signature      Signature
+	Operator       Operator
 }
 
 // Signature holds the identity confirmation by electronic signature
@@ -45,6 +46,18 @@ type Signature struct {
 	// compiled in from internal/signature/trust/ by file name, or (make
 	// run, tests) a PEM file by path.
 	TrustList string
+}
+
+// Operator holds the limits of the service-centre operators (SPEC §2.4
+// "In person").
+type Operator struct {
+	// SearchesPerHour is OPERATOR_SEARCHES_PER_HOUR: SNILS searches one
+	// operator credential may make in any hour, against bulk lookup.
+	SearchesPerHour int
+	// PassportCheckTTL is OPERATOR_PASSPORT_CHECK_TTL: how long a passport
+	// that matched the profile lets the operator who compared it confirm
+	// the account or restore access.
+	PassportCheckTTL time.Duration
 }
 
 // Recovery holds the limits of password recovery (SPEC §2.2) that are its
@@ -138,6 +151,8 @@ func Vars() []Var {
 
 		dur("SIGNATURE_CHALLENGE_TTL", "SignatureChallengeTtl", "600s", func(c *Config) *time.Duration { return &c.Signature.ChallengeTTL }),
 		str("SIGNATURE_TRUST_LIST", "SignatureTrustList", "accredited-cas.pem", func(c *Config) *string { return &c.Signature.TrustList }),
+		num("OPERATOR_SEARCHES_PER_HOUR", "OperatorSearchesPerHour", "120", func(c *Config) *int { return &c.Operator.SearchesPerHour }),
+		dur("OPERATOR_PASSPORT_CHECK_TTL", "OperatorPassportCheckTtl", "15m", func(c *Config) *time.Duration { return &c.Operator.PassportCheckTTL }),
 
 		dur("ACCESS_TOKEN_TTL", "AccessTokenTtl", "15m", func(c *Config) *time.Duration { return &c.Session.AccessTokenTTL }),
 		dur("REFRESH_TOKEN_TTL", "RefreshTokenTtl", "720h", func(c *Config) *time.Duration { return &c.Session.RefreshTokenTTL }),

@@ -28,6 +28,8 @@ func TestDefaults(t *testing.T) {
 		{"argon2 memory", c.Password.Argon2MemKiB, uint32(19456)},
 		{"argon2 time", c.Password.Argon2Time, uint32(2)},
 		{"argon2 threads", c.Password.Argon2Threads, uint8(1)},
+		{"operator searches per hour", c.Operator.SearchesPerHour, 120},
+		{"operator passport check lifetime", c.Operator.PassportCheckTTL, 15 * time.Minute},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -38,6 +38,7 @@ type recoveryItem struct {
 	ExpiresAt   int64     `dynamodbav:"expiresAt"`
 	ConfirmedAt int64     `dynamodbav:"confirmedAt,omitempty"`
 	CompletedAt int64     `dynamodbav:"completedAt,omitempty"`
+	AttestedBy  string    `dynamodbav:"attestedBy,omitempty"`
 	TTL         int64     `dynamodbav:"ttl"`
 }
 
@@ -46,7 +47,7 @@ func toRecoveryItem(r recovery.Recovery) recoveryItem {
 		PK: "RECOVERY#" + r.ID, SK: skRecovery, Version: r.Version, AccountID: r.AccountID,
 		Kind: string(r.Kind), Address: r.Address, Index: r.Index, Locale: r.Locale, Code: toCodeAttrs(r.Code),
 		CreatedAt: millis(r.CreatedAt), ExpiresAt: millis(r.ExpiresAt),
-		ConfirmedAt: millis(r.ConfirmedAt), CompletedAt: millis(r.CompletedAt),
+		ConfirmedAt: millis(r.ConfirmedAt), CompletedAt: millis(r.CompletedAt), AttestedBy: r.AttestedBy,
 		// Kept a day past expiry so a late request still gets a clear answer.
 		TTL: ttl(r.ExpiresAt.Add(24 * time.Hour)),
 	}
@@ -61,7 +62,7 @@ func fromRecoveryItem(av map[string]types.AttributeValue) (recovery.Recovery, er
 		ID: it.PK[len("RECOVERY#"):], Version: it.Version, AccountID: it.AccountID,
 		Kind: contact.Kind(it.Kind), Address: it.Address, Index: it.Index, Locale: it.Locale, Code: it.Code.code(),
 		CreatedAt: fromMillis(it.CreatedAt), ExpiresAt: fromMillis(it.ExpiresAt),
-		ConfirmedAt: fromMillis(it.ConfirmedAt), CompletedAt: fromMillis(it.CompletedAt),
+		ConfirmedAt: fromMillis(it.ConfirmedAt), CompletedAt: fromMillis(it.CompletedAt), AttestedBy: it.AttestedBy,
 	}, nil
 }
 

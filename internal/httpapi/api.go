@@ -17,6 +17,7 @@ import (
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/access"
 	"github.com/portalid/portalid/internal/flow/identity"
+	"github.com/portalid/portalid/internal/flow/operator"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/registration"
@@ -41,6 +42,9 @@ type Services struct {
 	// services; Access checks a signed-in person against a service.
 	Catalogue *catalogue.Catalogue
 	Access    *access.Flow
+	// Operator serves the service-centre operators' routes, whose callers
+	// API Gateway authenticates by IAM (Spec.IAM).
+	Operator *operator.Flow
 	// JWKS is the public key set of the access tokens.
 	JWKS []byte
 	// Idempotency keeps the answers of create requests that carry an
@@ -137,6 +141,9 @@ func New(s Services) *API {
 			}
 		}
 	}
+	if s.Operator != nil {
+		a.addOperatorRoutes(s.Operator)
+	}
 	a.handlers[DefaultRoute] = notFound
 	return a
 }
@@ -197,11 +204,12 @@ func (a *API) serve(ctx context.Context, h handler, req events.APIGatewayV2HTTPR
 	if err == nil {
 		return res, append([]slog.Attr{}, n.attrs...)
 	}
+	// What the handler noted (an operator's id) stays on a refusal's line.
 	if f, ok := fault.As(err); ok {
-		return problem(f, req.RequestContext.RequestID), []slog.Attr{slog.String("fault", f.Slug), slog.String("kind", f.Kind.String())}
+		return problem(f, req.RequestContext.RequestID), append(n.attrs, slog.String("fault", f.Slug), slog.String("kind", f.Kind.String()))
 	}
 	// The error text names operations and ids, never personal data.
-	return internalError(req.RequestContext.RequestID), []slog.Attr{slog.String("fault", "internal"), slog.String("error", err.Error())}
+	return internalError(req.RequestContext.RequestID), append(n.attrs, slog.String("fault", "internal"), slog.String("error", err.Error()))
 }
 
 // notFound serves the $default route: 405 with Allow when the path exists

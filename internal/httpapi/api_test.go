@@ -58,8 +58,9 @@ type system struct {
 	logs      *syncBuffer
 	// cfg and awsCfg are what the API was built with, for tests that
 	// build one function's API over the same table and keys.
-	cfg    config.Config
-	awsCfg aws.Config
+	cfg      config.Config
+	awsCfg   aws.Config
+	keysFile string // the master key, for tests that act beside the API
 }
 
 func newSystem(t *testing.T) *system {
@@ -73,7 +74,7 @@ func newSystemWith(t *testing.T, edit func(*config.Config, *app.Options)) *syste
 	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	dir := t.TempDir()
-	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}}
+	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}, keysFile: filepath.Join(dir, "keys")}
 	fakeSNS := httptest.NewServer(local.NewSNS(s.smsOutbox))
 	t.Cleanup(fakeSNS.Close)
 	if err := cipher.GenerateKeyFile(filepath.Join(dir, "keys")); err != nil {

@@ -8,6 +8,8 @@ type Spec struct {
 	Key      string // "POST /v1/registrations/{id}/confirm", or "$default"
 	Function string // "registration"
 	Auth     bool   // requires a citizen's bearer access token
+	// The routes of the operator function are behind API Gateway's IAM
+	// authorizer instead (Spec.IAM in operator.go).
 }
 
 // DefaultRoute is API Gateway's catch-all route key.
@@ -49,6 +51,11 @@ func Table() []Spec {
 		{"GET /v1/services", "catalogue", false},
 		{"GET /v1/services/{id}", "catalogue", false},
 		{"GET /v1/services/{id}/access", "catalogue", true},
+		// Service-centre operators (SPEC §2.4 "In person"): IAM, not bearer.
+		{"POST /v1/operator/account-searches", "operator", false},
+		{"POST /v1/operator/accounts/{id}/passport-checks", "operator", false},
+		{"POST /v1/operator/accounts/{id}/confirmation", "operator", false},
+		{"POST /v1/operator/accounts/{id}/access-restorations", "operator", false},
 		{DefaultRoute, "registration", false},
 	}
 }

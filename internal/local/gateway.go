@@ -57,7 +57,18 @@ type Gateway struct {
 	Timeout time.Duration
 	// Log receives failed invocations; nil means slog.Default().
 	Log *slog.Logger
+	// IAM stands in for API Gateway's AWS_IAM authorizer; nil authorizes
+	// no route by IAM.
+	IAM IAMAuthorizer
 	now func() time.Time
+}
+
+// IAMAuthorizer stands in for API Gateway's AWS_IAM authorizer.
+type IAMAuthorizer interface {
+	// Authorize returns the IAM identity of the caller of routeKey, or
+	// nil when the route is not authorized by IAM; ok false refuses the
+	// request with 403, as API Gateway refuses a missing or bad signature.
+	Authorize(routeKey string, h http.Header) (id *events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription, ok bool)
 }
 
 // NewGateway returns a Gateway calling h, with route keys and path
@@ -85,6 +96,19 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev := g.Event(r, body)
+	if g.IAM != nil {
+		id, ok := g.IAM.Authorize(ev.RouteKey, r.Header)
+		if !ok {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"message":"Forbidden"}`)
+			return
+		}
+		if id != nil {
+			ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{IAM: id}
+			delete(ev.Headers, "authorization") // the credential stops here
+		}
+	}
 
 	timeout := g.Timeout
 	if timeout <= 0 {

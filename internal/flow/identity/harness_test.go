@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
-	"github.com/portalid/portalid/internal/cipher"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/identity"
 	"github.com/portalid/portalid/internal/flow/profile"
@@ -116,15 +115,11 @@ func newWorldDay(t testing.TB, sim *registry.Simulator, day time.Duration) *worl
 	t.Helper()
 	s, c := stepFunctions(t)
 	e := flowtest.New(t)
-	keys, err := cipher.NewLocalDataKeys(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer := &cipher.Envelope{Keys: keys}
+	sealer := flowtest.Sealer(t)
 	n := machines.Add(1)
 	fn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:tasks-%d", local.Region, local.AccountID, n)
 	arn := local.StateMachineARN(fmt.Sprintf("identity-check-%d", n))
-	err = s.RegisterStateMachine(arn, filepath.Join("..", "..", "..", "statemachines", "identity-check.asl.json"),
+	err := s.RegisterStateMachine(arn, filepath.Join("..", "..", "..", "statemachines", "identity-check.asl.json"),
 		map[string]string{"TaskFunctionArn": fn, "RegistryTimeoutSeconds": "432000"},
 		local.WithSFNTime(local.SFNTime{Day: day}))
 	if err != nil {

@@ -1,14 +1,12 @@
 package identity_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
 	"sync"
 	"testing"
 
-	"github.com/portalid/portalid/internal/cipher"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/identity"
@@ -42,11 +40,7 @@ func (s *starts) distinct() int {
 func quietFlow(t *testing.T) (*flowtest.Env, *identity.Flow, *profile.Flow, *starts) {
 	t.Helper()
 	e := flowtest.New(t)
-	keys, err := cipher.NewLocalDataKeys(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer := &cipher.Envelope{Keys: keys}
+	sealer := flowtest.Sealer(t)
 	st := &starts{}
 	f := &identity.Flow{
 		Store: e.Store, Sealer: sealer, Registry: &registry.Simulator{}, Workflow: st,

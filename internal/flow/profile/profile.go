@@ -98,6 +98,13 @@ func (f *Flow) Get(ctx context.Context, accountID string) (Profile, int64, error
 	return p, version, nil
 }
 
+// Open decrypts the account's stored profile, read by another flow in
+// its own round trip (an operator comparing the passport in front of
+// them with it).
+func (f *Flow) Open(ctx context.Context, accountID string, sealed []byte) (Profile, error) {
+	return Open(ctx, f.Sealer, accountID, sealed)
+}
+
 // Opener decrypts what a Sealer sealed.
 type Opener interface {
 	Open(ctx context.Context, blob, aad []byte) ([]byte, error)

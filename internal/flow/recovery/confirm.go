@@ -52,7 +52,8 @@ func parseConfirm(in ConfirmInput) (proof, error) {
 }
 
 // Confirm checks the code, the SNILS and the security answer in one
-// attempt, counted before anything is compared. A failure never says which
+// attempt, counted before anything is compared; an attested recovery
+// needs the code only. A failure never says which
 // part was wrong; the last allowed attempt voids the code.
 func (f *Flow) Confirm(ctx context.Context, in ConfirmInput) (Status, error) {
 	p, err := parseConfirm(in)
@@ -87,7 +88,8 @@ func (f *Flow) Confirm(ctx context.Context, in ConfirmInput) (Status, error) {
 		return Status{}, fmt.Errorf("confirm recovery %s: %w", r.ID, err)
 	}
 	codeOK := f.challenge.Matches(r.Code, purposeCode, r.ID, p.code)
-	if !f.identified(a, p) || !codeOK || r.Decoy() {
+	// An operator's passport check stood in for the SNILS and the answer.
+	if !(r.Attested() || f.identified(a, p)) || !codeOK || r.Decoy() {
 		return Status{}, f.challenge.Missed(r.Code, ErrMismatch)
 	}
 	err = f.Store.ConfirmRecovery(ctx, r.ID, r.Code.Hash, now)

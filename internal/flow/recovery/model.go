@@ -25,10 +25,17 @@ type Recovery struct {
 	// CompletedAt when the new password was set.
 	ConfirmedAt time.Time
 	CompletedAt time.Time
+	// AttestedBy is the operator who identified the person in person and
+	// set the contact the code goes to (see Attest); "" for a recovery the
+	// person started. Such a recovery is confirmed by the code alone.
+	AttestedBy string
 }
 
 // Decoy reports whether the recovery stands for a login that names no account.
 func (r Recovery) Decoy() bool { return r.AccountID == "" }
+
+// Attested reports whether an operator identified the person in person.
+func (r Recovery) Attested() bool { return r.AttestedBy != "" }
 
 // Confirmed reports whether the person has proved who they are.
 func (r Recovery) Confirmed() bool { return !r.ConfirmedAt.IsZero() }

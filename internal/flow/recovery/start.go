@@ -48,7 +48,7 @@ func (f *Flow) Start(ctx context.Context, in StartInput) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	key := challenge.ContactKey{Kind: addr.Kind(), Index: f.Index.Index(string(addr.Kind()), addr.Value())}
+	key := f.contactKey(addr)
 	sends := []string{f.challenge.AddressKey(in.ClientIP), key.SendKey()}
 	var r Recovery
 	var code string

@@ -158,7 +158,7 @@ func (f *Flow) ConfirmContactChange(ctx context.Context, p session.Principal, ki
 	a, err := f.retry(ctx, p.Account, func(a account.Account) error {
 		now := f.Now()
 		before = a.Contacts
-		contacts = withContact(a.Contacts, account.Contact{Kind: string(kind), Address: c.Address, Index: c.Index, ConfirmedAt: now})
+		contacts = a.WithContact(account.Contact{Kind: string(kind), Address: c.Address, Index: c.Index, ConfirmedAt: now})
 		old, had := a.Contact(string(kind))
 		var oldp *account.Contact
 		details := map[string]string{"kind": string(kind), "change": "added"}
@@ -176,22 +176,4 @@ func (f *Flow) ConfirmContactChange(ctx context.Context, p session.Principal, ki
 	}
 	a.Contacts = contacts
 	return ContactChanged{Account: a, Undelivered: challenge.Tell(ctx, f.Sender, before, "contact-changed", a.Locale, nil)}, nil
-}
-
-// withContact returns the contacts with c in place of the one of its kind,
-// phone first.
-func withContact(cs []account.Contact, c account.Contact) []account.Contact {
-	var out []account.Contact
-	for _, k := range []string{string(contact.Phone), string(contact.Email)} {
-		if k == c.Kind {
-			out = append(out, c)
-			continue
-		}
-		for _, x := range cs {
-			if x.Kind == k {
-				out = append(out, x)
-			}
-		}
-	}
-	return out
 }
