@@ -63,6 +63,10 @@ type Account struct {
 	// account has one (standard and confirmed accounts); recovery compares
 	// it with the SNILS the person gives.
 	SNILSIndex string
+	// ForeignDocumentIndex is the blind index of a foreign citizen's
+	// identity document, once a registry check passed it (SPEC §2.5).
+	// Such an account may have no SNILS; recovery then asks for none.
+	ForeignDocumentIndex string
 	// SecurityQuestion is the person's own question; SecurityAnswerHash is
 	// the argon2id hash of the normalised answer ("" when none is set).
 	SecurityQuestion   string

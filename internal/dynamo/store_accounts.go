@@ -39,6 +39,7 @@ type accountItem struct {
 	AnswerHash      string        `dynamodbav:"securityAnswerHash,omitempty"`
 	Channels        []string      `dynamodbav:"notificationChannels,omitempty"`
 	Method          string        `dynamodbav:"confirmationMethod,omitempty"`
+	ForeignIndex    string        `dynamodbav:"foreignDocumentIndex,omitempty"`
 }
 
 type contactItem struct {
@@ -60,6 +61,7 @@ func toAccountItem(a account.Account) accountItem {
 		Channels: a.NotificationChannels, Contacts: toContactItems(a.Contacts),
 		Method: string(a.ConfirmationMethod),
 	}
+	it.ForeignIndex = a.ForeignDocumentIndex
 	return it
 }
 
@@ -86,6 +88,7 @@ func fromAccountItem(av map[string]types.AttributeValue) (account.Account, error
 		SNILSIndex: it.SNILSIndex, SecurityQuestion: it.Question, SecurityAnswerHash: it.AnswerHash,
 		NotificationChannels: it.Channels, ConfirmationMethod: account.Method(it.Method),
 	}
+	a.ForeignDocumentIndex = it.ForeignIndex
 	for _, c := range it.Contacts {
 		a.Contacts = append(a.Contacts, account.Contact{Kind: c.Kind, Address: c.Address, Index: c.Index, ConfirmedAt: fromMillis(c.ConfirmedAt)})
 	}

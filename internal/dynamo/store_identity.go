@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -15,25 +16,40 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/flow/identity"
+	"github.com/portalid/portalid/internal/registry"
 )
 
 var _ identity.Store = (*Store)(nil)
 
 // The identity-check items: ACCOUNT#id/CHECK#checkId per check, and
 // ACCOUNT#id/IDCHECK naming the latest one (so that only one runs at a
-// time). SNILS#<index> and PASSPORT#<index> (sk CONTACT, like the login
-// contacts: a SNILS is also a login) hold the account that claimed them.
-// IDCHECK also records the indexes of the last passed check's documents
-// (heldSnilsIndex, heldPassportIndex), whose claims a re-check keeps
-// until its outcome.
+// time). SNILS#<index>, PASSPORT#<index> and FOREIGNDOC#<index> (sk
+// CONTACT, like the login contacts: a SNILS is also a login) hold the
+// account that claimed them. IDCHECK also records the indexes of the last
+// passed check's documents (heldSnilsIndex, heldPassportIndex,
+// heldForeignDocumentIndex), whose claims a re-check keeps until its
+// outcome. A check stores each item it holds under the item's attribute
+// prefix (itemAttr): <prefix>Status, Reason, SubmittedAt, DecidedAt.
 const (
 	skCheckPrefix  = "CHECK#"
 	skCurrentCheck = "IDCHECK"
+	// The claim prefixes of the documents.
+	pkSNILS    = "SNILS#"
+	pkPassport = "PASSPORT#"
+	pkForeign  = "FOREIGNDOC#"
+	// attrForeignIndex is the account attribute holding the blind index
+	// of a foreign citizen's checked document.
+	attrForeignIndex = "foreignDocumentIndex"
 	// attrConfirmationMethod is the account attribute naming how a
 	// confirmed account was confirmed (SPEC §2.4); a re-check that does
 	// not pass removes it.
 	attrConfirmationMethod = "confirmationMethod"
 )
+
+// itemAttr is the attribute prefix of each check item.
+var itemAttr = map[string]string{
+	registry.SNILS: "snils", registry.Passport: "passport", registry.ForeignDocument: "foreignDocument",
+}
 
 type checkItem struct {
 	PK            string `dynamodbav:"pk"`
@@ -41,20 +57,26 @@ type checkItem struct {
 	State         string `dynamodbav:"checkState"`
 	CreatedAt     int64  `dynamodbav:"createdAt"`
 	UpdatedAt     int64  `dynamodbav:"updatedAt"`
-	SNILSStatus   string `dynamodbav:"snilsStatus"`
+	SNILSStatus   string `dynamodbav:"snilsStatus,omitempty"`
 	SNILSReason   string `dynamodbav:"snilsReason,omitempty"`
 	SNILSSent     int64  `dynamodbav:"snilsSubmittedAt,omitempty"`
 	SNILSAt       int64  `dynamodbav:"snilsDecidedAt,omitempty"`
-	PassStatus    string `dynamodbav:"passportStatus"`
+	PassStatus    string `dynamodbav:"passportStatus,omitempty"`
 	PassReason    string `dynamodbav:"passportReason,omitempty"`
 	PassSent      int64  `dynamodbav:"passportSubmittedAt,omitempty"`
 	PassAt        int64  `dynamodbav:"passportDecidedAt,omitempty"`
-	SNILSIndex    string `dynamodbav:"snilsIndex"`
-	PassportIndex string `dynamodbav:"passportIndex"`
+	ForStatus     string `dynamodbav:"foreignDocumentStatus,omitempty"`
+	ForReason     string `dynamodbav:"foreignDocumentReason,omitempty"`
+	ForSent       int64  `dynamodbav:"foreignDocumentSubmittedAt,omitempty"`
+	ForAt         int64  `dynamodbav:"foreignDocumentDecidedAt,omitempty"`
+	SNILSIndex    string `dynamodbav:"snilsIndex,omitempty"`
+	PassportIndex string `dynamodbav:"passportIndex,omitempty"`
+	ForeignIndex  string `dynamodbav:"foreignDocumentIndex,omitempty"`
 	Sealed        []byte `dynamodbav:"sealed"`
 	Notified      bool   `dynamodbav:"notified,omitempty"`
 	PrevSNILS     string `dynamodbav:"prevSnilsIndex,omitempty"`
 	PrevPassport  string `dynamodbav:"prevPassportIndex,omitempty"`
+	PrevForeign   string `dynamodbav:"prevForeignDocumentIndex,omitempty"`
 }
 
 func checkKey(accountID, checkID string) map[string]types.AttributeValue {
@@ -69,10 +91,11 @@ func fromCheckItem(av map[string]types.AttributeValue) (identity.Check, error) {
 	return identity.Check{
 		ID: it.SK[len(skCheckPrefix):], AccountID: it.PK[len("ACCOUNT#"):], State: it.State,
 		CreatedAt: fromMillis(it.CreatedAt), UpdatedAt: fromMillis(it.UpdatedAt),
-		SNILS:      identity.Item{Status: it.SNILSStatus, Reason: it.SNILSReason, SubmittedAt: fromMillis(it.SNILSSent), DecidedAt: fromMillis(it.SNILSAt)},
-		Passport:   identity.Item{Status: it.PassStatus, Reason: it.PassReason, SubmittedAt: fromMillis(it.PassSent), DecidedAt: fromMillis(it.PassAt)},
-		SNILSIndex: it.SNILSIndex, PassportIndex: it.PassportIndex, Sealed: it.Sealed, Notified: it.Notified,
-		PrevSNILSIndex: it.PrevSNILS, PrevPassportIndex: it.PrevPassport,
+		SNILS:           identity.Item{Status: it.SNILSStatus, Reason: it.SNILSReason, SubmittedAt: fromMillis(it.SNILSSent), DecidedAt: fromMillis(it.SNILSAt)},
+		Passport:        identity.Item{Status: it.PassStatus, Reason: it.PassReason, SubmittedAt: fromMillis(it.PassSent), DecidedAt: fromMillis(it.PassAt)},
+		ForeignDocument: identity.Item{Status: it.ForStatus, Reason: it.ForReason, SubmittedAt: fromMillis(it.ForSent), DecidedAt: fromMillis(it.ForAt)},
+		SNILSIndex:      it.SNILSIndex, PassportIndex: it.PassportIndex, ForeignIndex: it.ForeignIndex, Sealed: it.Sealed, Notified: it.Notified,
+		PrevSNILSIndex: it.PrevSNILS, PrevPassportIndex: it.PrevPassport, PrevForeignIndex: it.PrevForeign,
 	}, nil
 }
 
@@ -107,11 +130,15 @@ func (s *Store) SubmitState(ctx context.Context, accountID string) ([]byte, int6
 				State        string `dynamodbav:"checkState"`
 				HeldSNILS    string `dynamodbav:"heldSnilsIndex"`
 				HeldPassport string `dynamodbav:"heldPassportIndex"`
+				HeldForeign  string `dynamodbav:"heldForeignDocumentIndex"`
 			}
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 				return nil, 0, identity.Current{}, fmt.Errorf("decode current check: %w", err)
 			}
-			cur = identity.Current{CheckID: it.CheckID, State: it.State, HeldSNILSIndex: it.HeldSNILS, HeldPassportIndex: it.HeldPassport}
+			cur = identity.Current{
+				CheckID: it.CheckID, State: it.State,
+				HeldSNILSIndex: it.HeldSNILS, HeldPassportIndex: it.HeldPassport, HeldForeignIndex: it.HeldForeign,
+			}
 		}
 	}
 	return sealed, version, cur, nil
@@ -119,14 +146,14 @@ func (s *Store) SubmitState(ctx context.Context, accountID string) ([]byte, int6
 
 // CreateCheck implements identity.Store with one transaction: the
 // current-check pointer (unless a check runs), the check, and the claims
-// on SNILS and passport (free, or already this account's).
+// on its documents (free, or already this account's).
 func (s *Store) CreateCheck(ctx context.Context, c identity.Check) error {
 	av, err := attributevalue.MarshalMap(checkItem{
 		PK: "ACCOUNT#" + c.AccountID, SK: skCheckPrefix + c.ID, State: c.State,
 		CreatedAt: millis(c.CreatedAt), UpdatedAt: millis(c.UpdatedAt),
-		SNILSStatus: c.SNILS.Status, PassStatus: c.Passport.Status,
-		SNILSIndex: c.SNILSIndex, PassportIndex: c.PassportIndex, Sealed: c.Sealed,
-		PrevSNILS: c.PrevSNILSIndex, PrevPassport: c.PrevPassportIndex,
+		SNILSStatus: c.SNILS.Status, PassStatus: c.Passport.Status, ForStatus: c.ForeignDocument.Status,
+		SNILSIndex: c.SNILSIndex, PassportIndex: c.PassportIndex, ForeignIndex: c.ForeignIndex, Sealed: c.Sealed,
+		PrevSNILS: c.PrevSNILSIndex, PrevPassport: c.PrevPassportIndex, PrevForeign: c.PrevForeignIndex,
 	})
 	if err != nil {
 		return fmt.Errorf("encode check: %w", err)
@@ -145,11 +172,12 @@ func (s *Store) CreateCheck(ctx context.Context, c identity.Check) error {
 		"checkId": str(c.ID), "checkState": str(c.State),
 	}
 	// The held documents stay recorded while the re-check runs.
-	if c.PrevSNILSIndex != "" {
-		pointer["heldSnilsIndex"] = str(c.PrevSNILSIndex)
-	}
-	if c.PrevPassportIndex != "" {
-		pointer["heldPassportIndex"] = str(c.PrevPassportIndex)
+	for attr, index := range map[string]string{
+		"heldSnilsIndex": c.PrevSNILSIndex, "heldPassportIndex": c.PrevPassportIndex, "heldForeignDocumentIndex": c.PrevForeignIndex,
+	} {
+		if index != "" {
+			pointer[attr] = str(index)
+		}
 	}
 	items := []types.TransactWriteItem{
 		{Put: &types.Put{
@@ -159,8 +187,10 @@ func (s *Store) CreateCheck(ctx context.Context, c identity.Check) error {
 			ExpressionAttributeValues: map[string]types.AttributeValue{":running": str(identity.Running)},
 		}},
 		{Put: &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-		claim("SNILS#" + c.SNILSIndex),
-		claim("PASSPORT#" + c.PassportIndex),
+	}
+	claims := checkClaims(c)
+	for _, cl := range claims {
+		items = append(items, claim(cl.pk))
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	failed, conflict, ok := cancelled(err)
@@ -169,14 +199,41 @@ func (s *Store) CreateCheck(ctx context.Context, c identity.Check) error {
 		return translate("create check", err)
 	case slices.Contains(failed, 0):
 		return fmt.Errorf("create check %s: %w", c.ID, identity.ErrInProgress)
-	case slices.Contains(failed, 2):
-		return fmt.Errorf("create check %s: %w", c.ID, identity.ErrSNILSTaken)
-	case slices.Contains(failed, 3):
-		return fmt.Errorf("create check %s: %w", c.ID, identity.ErrPassportTaken)
-	case conflict || len(failed) > 0:
+	}
+	for i, cl := range claims {
+		if slices.Contains(failed, 2+i) {
+			return fmt.Errorf("create check %s: %w", c.ID, cl.taken)
+		}
+	}
+	if conflict || len(failed) > 0 {
 		return fmt.Errorf("create check %s: %w", c.ID, identity.ErrChanged)
 	}
 	return translate("create check", err)
+}
+
+// docClaim is one document a check claims: its item's key, and the fault
+// when another account holds it.
+type docClaim struct {
+	pk    string
+	taken error
+}
+
+// checkClaims are the claims of the documents the check holds.
+func checkClaims(c identity.Check) []docClaim {
+	var out []docClaim
+	for _, d := range []struct {
+		prefix, index string
+		taken         error
+	}{
+		{pkSNILS, c.SNILSIndex, identity.ErrSNILSTaken},
+		{pkPassport, c.PassportIndex, identity.ErrPassportTaken},
+		{pkForeign, c.ForeignIndex, identity.ErrForeignDocumentTaken},
+	} {
+		if d.index != "" {
+			out = append(out, docClaim{pk: d.prefix + d.index, taken: d.taken})
+		}
+	}
+	return out
 }
 
 // Check implements identity.Store with one GetItem.
@@ -196,10 +253,11 @@ func (s *Store) Check(ctx context.Context, accountID, checkID string) (identity.
 // MarkSubmitted implements identity.Store with one UpdateItem; the first
 // submission time stays.
 func (s *Store) MarkSubmitted(ctx context.Context, accountID, checkID, item string, at time.Time) error {
-	attr := "snilsSubmittedAt"
-	if item == "passport" {
-		attr = "passportSubmittedAt"
+	prefix, ok := itemAttr[item]
+	if !ok {
+		return fmt.Errorf("mark check %s submitted: %w", checkID, identity.ErrUnknownItem)
 	}
+	attr := prefix + "SubmittedAt"
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: checkKey(accountID, checkID),
 		UpdateExpression:          aws.String("SET " + attr + " = if_not_exists(" + attr + ", :at)"),
@@ -216,9 +274,9 @@ func (s *Store) MarkSubmitted(ctx context.Context, accountID, checkID, item stri
 // DecideItem implements identity.Store with one UpdateItem, conditioned
 // on the check running and the item pending.
 func (s *Store) DecideItem(ctx context.Context, accountID, checkID, item string, it identity.Item) error {
-	prefix := "snils"
-	if item == "passport" {
-		prefix = "passport"
+	prefix, ok := itemAttr[item]
+	if !ok {
+		return fmt.Errorf("record check %s: %w", checkID, identity.ErrUnknownItem)
 	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: checkKey(accountID, checkID),
@@ -270,36 +328,44 @@ func (s *Store) OutcomeState(ctx context.Context, accountID, checkID string) (ac
 
 // RecordOutcome implements identity.Store with one transaction: the
 // check (if it still runs), the current-check pointer (with the held
-// documents when it passed), the account's level, SNILS index and events,
-// and the release of the claims given up.
+// documents when it passed), the account's level, document indexes and
+// events, and the release of the claims given up.
 func (s *Store) RecordOutcome(ctx context.Context, o identity.Outcome) error {
 	c := o.Check
 	acc := "ACCOUNT#" + c.AccountID
+	set := "SET checkState = :st, updatedAt = :at, notified = :true"
+	vals := map[string]types.AttributeValue{
+		":st": str(c.State), ":at": num(millis(c.UpdatedAt)), ":true": &types.AttributeValueMemberBOOL{Value: true},
+		":running": str(identity.Running),
+	}
+	for i, name := range c.Items() {
+		p, it, n := itemAttr[name], c.Item(name), fmt.Sprint(i)
+		set += fmt.Sprintf(", %[1]sStatus = :s%[2]s, %[1]sReason = :r%[2]s, %[1]sDecidedAt = :d%[2]s", p, n)
+		vals[":s"+n], vals[":r"+n], vals[":d"+n] = str(it.Status), str(it.Reason), num(millis(it.DecidedAt))
+	}
 	items := []types.TransactWriteItem{
 		{Update: &types.Update{
 			TableName: aws.String(s.table), Key: checkKey(c.AccountID, c.ID),
-			UpdateExpression: aws.String("SET checkState = :st, updatedAt = :at, notified = :true, " +
-				"snilsStatus = :ss, snilsReason = :sr, snilsDecidedAt = :sd, " +
-				"passportStatus = :ps, passportReason = :pr, passportDecidedAt = :pd"),
-			ConditionExpression: aws.String("checkState = :running"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":st": str(c.State), ":at": num(millis(c.UpdatedAt)), ":true": &types.AttributeValueMemberBOOL{Value: true},
-				":ss": str(c.SNILS.Status), ":sr": str(c.SNILS.Reason), ":sd": num(millis(c.SNILS.DecidedAt)),
-				":ps": str(c.Passport.Status), ":pr": str(c.Passport.Reason), ":pd": num(millis(c.Passport.DecidedAt)),
-				":running": str(identity.Running),
-			},
+			UpdateExpression:          aws.String(set),
+			ConditionExpression:       aws.String("checkState = :running"),
+			ExpressionAttributeValues: vals,
 		}},
 		pointerUpdate(s.table, acc, c),
 	}
+	indexSet, indexRemove, indexVals := accountIndexes(o)
 	switch {
 	case o.Events != nil:
 		set, vals := "#lvl = :lvl", map[string]types.AttributeValue{":lvl": str(string(o.Level))}
-		if o.SNILSIndex != "" {
-			set += ", snilsIndex = :si"
-			vals[":si"] = str(o.SNILSIndex)
+		for _, x := range indexSet {
+			set += ", " + x
 		}
+		maps.Copy(vals, indexVals)
+		remove := indexRemove
 		if o.ClearConfirmation {
-			set += " REMOVE " + attrConfirmationMethod
+			remove = append(remove, attrConfirmationMethod)
+		}
+		if len(remove) > 0 {
+			set += " REMOVE " + strings.Join(remove, ", ")
 		}
 		ev, err := s.appendEvents(c.AccountID, o.Events.Head, o.Events.Events, set, vals)
 		if err != nil {
@@ -307,15 +373,25 @@ func (s *Store) RecordOutcome(ctx context.Context, o identity.Outcome) error {
 		}
 		ev[0].Update.ExpressionAttributeNames = map[string]string{"#lvl": "level"}
 		items = append(items, ev...)
-	case o.SNILSIndex != "":
-		items = append(items, types.TransactWriteItem{Update: &types.Update{
+	case c.State == identity.Passed:
+		update := ""
+		if len(indexSet) > 0 {
+			update = "SET " + strings.Join(indexSet, ", ")
+		}
+		if len(indexRemove) > 0 {
+			update += " REMOVE " + strings.Join(indexRemove, ", ")
+		}
+		u := &types.Update{
 			TableName: aws.String(s.table), Key: accountKey(c.AccountID),
-			UpdateExpression:          aws.String("SET snilsIndex = :si"),
-			ConditionExpression:       aws.String("attribute_exists(pk)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":si": str(o.SNILSIndex)},
-		}})
+			UpdateExpression:    aws.String(strings.TrimSpace(update)),
+			ConditionExpression: aws.String("attribute_exists(pk)"),
+		}
+		if len(indexVals) > 0 {
+			u.ExpressionAttributeValues = indexVals
+		}
+		items = append(items, types.TransactWriteItem{Update: u})
 	}
-	for _, pk := range []string{"SNILS#" + o.ReleaseSNILS, "PASSPORT#" + o.ReleasePassport} {
+	for _, pk := range []string{pkSNILS + o.ReleaseSNILS, pkPassport + o.ReleasePassport, pkForeign + o.ReleaseForeign} {
 		if !strings.HasSuffix(pk, "#") {
 			items = append(items, types.TransactWriteItem{Delete: &types.Delete{
 				TableName: aws.String(s.table), Key: key(pk, skContact),
@@ -331,14 +407,36 @@ func (s *Store) RecordOutcome(ctx context.Context, o identity.Outcome) error {
 	return err
 }
 
+// accountIndexes are the account's document indexes after a passed check
+// (nothing otherwise): each set to the check's, or removed when the check
+// had no document of that kind (a re-check that moved between an RF
+// passport and a foreign document).
+func accountIndexes(o identity.Outcome) (set, remove []string, vals map[string]types.AttributeValue) {
+	if o.Check.State != identity.Passed {
+		return nil, nil, nil
+	}
+	vals = map[string]types.AttributeValue{}
+	for _, x := range []struct{ attr, value, placeholder string }{
+		{"snilsIndex", o.SNILSIndex, ":si"}, {attrForeignIndex, o.ForeignIndex, ":fi"},
+	} {
+		if x.value == "" {
+			remove = append(remove, x.attr)
+			continue
+		}
+		set = append(set, x.attr+" = "+x.placeholder)
+		vals[x.placeholder] = str(x.value)
+	}
+	return set, remove, vals
+}
+
 // pointerUpdate sets the current-check pointer's state, and, when the
 // check passed, records its documents as the held ones.
 func pointerUpdate(table, acc string, c identity.Check) types.TransactWriteItem {
 	update := "SET checkState = :st"
 	vals := map[string]types.AttributeValue{":st": str(c.State), ":id": str(c.ID)}
 	if c.State == identity.Passed {
-		update += ", heldSnilsIndex = :hs, heldPassportIndex = :hp"
-		vals[":hs"], vals[":hp"] = str(c.SNILSIndex), str(c.PassportIndex)
+		update += ", heldSnilsIndex = :hs, heldPassportIndex = :hp, heldForeignDocumentIndex = :hf"
+		vals[":hs"], vals[":hp"], vals[":hf"] = str(c.SNILSIndex), str(c.PassportIndex), str(c.ForeignIndex)
 	}
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(table), Key: key(acc, skCurrentCheck),

@@ -47,12 +47,7 @@ func (h profileRoutes) patch(ctx context.Context, req events.APIGatewayV2HTTPReq
 	if err := decode(req, &patch, false, "application/merge-patch+json"); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	id := principal(ctx).Account.ID
-	p, err := h.profile.Save(ctx, id, patch)
-	if err != nil {
-		return events.APIGatewayV2HTTPResponse{}, err
-	}
-	_, version, err := h.profile.Get(ctx, id)
+	p, version, err := h.profile.SaveVersion(ctx, principal(ctx).Account.ID, patch)
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}

@@ -35,6 +35,12 @@ type ForeignDocument struct {
 	country Citizenship
 }
 
+// The reasons ParseForeignDocument gives for each part it refuses.
+const (
+	ReasonForeignDocumentType   = "foreign-document-type-invalid"
+	ReasonForeignDocumentNumber = "foreign-document-number-invalid"
+)
+
 // ParseForeignDocument validates a foreign identity document.
 //
 // docType is one of ForeignPassport, ForeignResidencePermit,
@@ -43,19 +49,27 @@ type ForeignDocument struct {
 // letters a–z upper-cased, is 1–30 characters of A–Z, 0–9, space and
 // hyphen with at least one letter or digit. country is the issuing
 // country's ISO 3166-1 alpha-3 code, as ParseCitizenship accepts it.
+//
+// A refusal is ErrForeignDocumentInvalid whose Fields name every part
+// that failed: "/type" (ReasonForeignDocumentType), "/number"
+// (ReasonForeignDocumentNumber) and "/country" (citizenship-invalid).
 func ParseForeignDocument(docType, number, country string) (ForeignDocument, error) {
+	var fs []fault.Field
 	switch docType {
 	case ForeignPassport, ForeignResidencePermit, ForeignRefugeeCertificate, ForeignOtherDocument:
 	default:
-		return ForeignDocument{}, invalid(ErrForeignDocumentInvalid)
+		fs = append(fs, fault.Field{Pointer: "/type", Reason: ReasonForeignDocumentType})
 	}
 	n, ok := foreignNumber(number)
 	if !ok {
-		return ForeignDocument{}, invalid(ErrForeignDocumentInvalid)
+		fs = append(fs, fault.Field{Pointer: "/number", Reason: ReasonForeignDocumentNumber})
 	}
 	c, err := ParseCitizenship(country)
 	if err != nil {
-		return ForeignDocument{}, invalid(ErrForeignDocumentInvalid)
+		fs = append(fs, fault.Field{Pointer: "/country", Reason: ErrCitizenshipInvalid.Slug})
+	}
+	if len(fs) > 0 {
+		return ForeignDocument{}, &fault.Error{Kind: fault.Invalid, Slug: ErrForeignDocumentInvalid.Slug, Fields: fs}
 	}
 	return ForeignDocument{docType: docType, number: n, country: c}, nil
 }
@@ -96,3 +110,16 @@ func (d ForeignDocument) Country() Citizenship { return d.country }
 
 // IsZero reports whether d holds no document.
 func (d ForeignDocument) IsZero() bool { return d == ForeignDocument{} }
+
+// Key is what makes two documents the same one, for the rule that a
+// document belongs to one account only: the type, the issuing country and
+// the number without its spaces and hyphens ("passport/KAZ/AB1234567"),
+// so that "AB 12-34567" and "ab1234567" are one document. The number
+// keeps its separators for the registry, which may need them.
+func (d ForeignDocument) Key() string {
+	if d.IsZero() {
+		return ""
+	}
+	n := strings.NewReplacer(" ", "", "-", "").Replace(d.number)
+	return d.docType + "/" + d.country.code + "/" + n
+}

@@ -4,6 +4,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/portalid/portalid/internal/fault"
 )
 
 func TestParseForeignDocument(t *testing.T) {
@@ -50,5 +54,70 @@ func TestParseForeignDocument(t *testing.T) {
 					tt.docType, tt.number, tt.ctry, got.Type(), got.Number(), got.Country().Value(), err, tt.docType, tt.wantNumber, tt.wantCountry)
 			}
 		})
+	}
+}
+
+func TestParseForeignDocumentNamesTheParts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name                  string
+		docType, number, ctry string
+		want                  []string // pointer reason
+	}{
+		{"type", "visa", "AB1234567", "KAZ", []string{"/type " + ReasonForeignDocumentType}},
+		{"number", ForeignPassport, "№1", "KAZ", []string{"/number " + ReasonForeignDocumentNumber}},
+		{"country", ForeignPassport, "AB1234567", "KZ", []string{"/country " + ErrCitizenshipInvalid.Slug}},
+		{"all three", "", "", "", []string{"/type " + ReasonForeignDocumentType, "/number " + ReasonForeignDocumentNumber, "/country " + ErrCitizenshipInvalid.Slug}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ParseForeignDocument(tt.docType, tt.number, tt.ctry)
+			f, ok := fault.As(err)
+			if !ok || !errors.Is(err, ErrForeignDocumentInvalid) {
+				t.Fatalf("ParseForeignDocument(%q, %q, %q) error = %v, want %v", tt.docType, tt.number, tt.ctry, err, ErrForeignDocumentInvalid)
+			}
+			var got []string
+			for _, x := range f.Fields {
+				got = append(got, x.Pointer+" "+x.Reason)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ParseForeignDocument(%q, %q, %q) fields (-want +got):\n%s", tt.docType, tt.number, tt.ctry, diff)
+			}
+		})
+	}
+}
+
+func TestForeignDocumentKey(t *testing.T) {
+	t.Parallel()
+	key := func(docType, number, country string) string {
+		d, err := ParseForeignDocument(docType, number, country)
+		if err != nil {
+			t.Fatalf("ParseForeignDocument(%q, %q, %q) error = %v", docType, number, country, err)
+		}
+		return d.Key()
+	}
+	base := key(ForeignPassport, "AB1234567", "KAZ")
+	if base != "passport/KAZ/AB1234567" {
+		t.Errorf("Key() = %q, want passport/KAZ/AB1234567", base)
+	}
+	tests := []struct {
+		name                  string
+		docType, number, ctry string
+		same                  bool
+	}{
+		{"case and separators", ForeignPassport, " ab 12-34 567 ", "kaz", true},
+		{"hyphens", ForeignPassport, "A-B-1234567", "KAZ", true},
+		{"other country", ForeignPassport, "AB1234567", "UZB", false},
+		{"other type", ForeignResidencePermit, "AB1234567", "KAZ", false},
+		{"other number", ForeignPassport, "AB1234568", "KAZ", false},
+	}
+	for _, tt := range tests {
+		if got := key(tt.docType, tt.number, tt.ctry); (got == base) != tt.same {
+			t.Errorf("%s: Key() = %q, base %q, want same = %v", tt.name, got, base, tt.same)
+		}
+	}
+	if (ForeignDocument{}).Key() != "" {
+		t.Errorf("zero ForeignDocument has a key")
 	}
 }

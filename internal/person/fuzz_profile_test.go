@@ -266,5 +266,15 @@ func FuzzParseForeignDocument(f *testing.F) {
 		if got, want := redacttest.Quick(d), redacttest.Quick(ForeignDocument{}); got != want {
 			t.Fatalf("ForeignDocument printed as %q, want %q", got, want)
 		}
+		// The key ignores case and separators, and keeps type and country.
+		k := d.Key()
+		wantKey := d.Type() + "/" + d.Country().Value() + "/" + strings.NewReplacer(" ", "", "-", "").Replace(n)
+		if k != wantKey || strings.Count(k, "/") != 2 {
+			t.Fatalf("Key() = %q, want %q", k, wantKey)
+		}
+		spaced, err := ParseForeignDocument(d.Type(), strings.ToLower(strings.Join(strings.Split(n, ""), " ")), strings.ToLower(d.Country().Value()))
+		if err == nil && spaced.Key() != k {
+			t.Fatalf("Key() of %q spaced out = %q, want %q", n, spaced.Key(), k)
+		}
 	})
 }

@@ -1,6 +1,7 @@
 // Package registry is the port to the state registries that check a
-// person's documents (SPEC §2.3): the pension fund checks a SNILS, the
-// migration service a passport. A request is handed over with the task
+// person's documents (SPEC §2.3, §2.5): the pension fund checks a SNILS,
+// the migration service an RF passport or a foreign citizen's identity
+// document. A request is handed over with the task
 // token of the workflow step waiting for it, and the registry answers
 // later, asynchronously, through an Answerer. The package also holds a
 // simulator of both registries for make run and the tests.
@@ -16,9 +17,15 @@ import (
 
 // The items a registry checks.
 const (
-	SNILS    = "snils"    // pension fund
-	Passport = "passport" // migration service
+	SNILS           = "snils"            // pension fund
+	Passport        = "passport"         // migration service
+	ForeignDocument = "foreign-document" // migration service
 )
+
+// Known reports whether item is one a registry checks.
+func Known(item string) bool {
+	return item == SNILS || item == Passport || item == ForeignDocument
+}
 
 // The outcomes a registry answers with.
 const (
@@ -30,14 +37,22 @@ const (
 // overloaded, or unreachable. The caller may try again later.
 var ErrUnavailable = fault.New(fault.Unavailable, "registry-unavailable")
 
-// Document is the normalised value a registry checks: 11 SNILS digits, or
-// the 4-digit series and 6-digit number of a passport run together. It is
+// Document is the normalised value a registry checks: 11 SNILS digits,
+// the 4-digit series and 6-digit number of a passport run together, or a
+// foreign document as NewForeignDocument writes it. It is
 // personal data: it prints as "[redacted]" through fmt, slog and JSON,
 // and only Reveal shows it.
 type Document struct{ v string }
 
 // NewDocument wraps a normalised value.
 func NewDocument(v string) Document { return Document{v: v} }
+
+// NewForeignDocument wraps a foreign identity document: its type, issuing
+// country and normalised number joined by "/" ("passport/KAZ/AB 1234567";
+// none of the three contains a "/").
+func NewForeignDocument(docType, country, number string) Document {
+	return Document{v: docType + "/" + country + "/" + number}
+}
 
 // Reveal returns the value, for the request to the registry only.
 func (d Document) Reveal() string { return d.v }
@@ -63,7 +78,7 @@ type Request struct {
 	// answer carries them back.
 	AccountID string
 	CheckID   string
-	Item      string // SNILS or Passport
+	Item      string // SNILS, Passport or ForeignDocument
 	Document  Document
 	// Token is the task token the answer must carry back; it is a bearer
 	// credential for the waiting step, never logged.

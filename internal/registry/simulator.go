@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -27,6 +28,14 @@ const (
 	InvalidPassportNumber = "111111"
 	// SilentPassportNumber (any series) is never answered.
 	SilentPassportNumber = "999999"
+	// UnknownForeignNumber (any type and issuing country) is unknown to
+	// the migration service: failed, reason "foreign-document-not-found".
+	UnknownForeignNumber = "X0000000"
+	// InvalidForeignNumber (any type and country) is listed as invalid
+	// (lost, stolen, expired): failed, reason "foreign-document-invalid".
+	InvalidForeignNumber = "X1111111"
+	// SilentForeignNumber (any type and country) is never answered.
+	SilentForeignNumber = "X9999999"
 )
 
 // Rule decides the simulated answer to one document: ok false means the
@@ -44,17 +53,32 @@ func DefaultRules(item, document string) (Result, bool, bool) {
 			return Result{}, true, true
 		}
 	case Passport:
-		if len(document) != 10 {
-			return Result{Item: item, Outcome: Failed, Reason: "passport-not-found"}, false, true
+		number := ""
+		if len(document) == 10 {
+			number = document[4:]
 		}
-		switch document[4:] {
-		case UnknownPassportNumber:
-			return Result{Item: item, Outcome: Failed, Reason: "passport-not-found"}, false, true
-		case InvalidPassportNumber:
-			return Result{Item: item, Outcome: Failed, Reason: "passport-invalid"}, false, true
-		case SilentPassportNumber:
-			return Result{}, true, true
+		return migration(item, "passport", number, UnknownPassportNumber, InvalidPassportNumber, SilentPassportNumber)
+	case ForeignDocument:
+		number := ""
+		if parts := strings.SplitN(document, "/", 3); len(parts) == 3 {
+			number = parts[2]
 		}
+		return migration(item, "foreign-document", number, UnknownForeignNumber, InvalidForeignNumber, SilentForeignNumber)
+	}
+	return Result{}, false, false
+}
+
+// migration is the migration service's answer to a document number ("":
+// malformed, so unknown): failed <kind>-not-found for the unknown number,
+// failed <kind>-invalid for the invalid one, none for the silent one.
+func migration(item, kind, number, unknown, invalid, silent string) (Result, bool, bool) {
+	switch number {
+	case "", unknown:
+		return Result{Item: item, Outcome: Failed, Reason: kind + "-not-found"}, false, true
+	case invalid:
+		return Result{Item: item, Outcome: Failed, Reason: kind + "-invalid"}, false, true
+	case silent:
+		return Result{}, true, true
 	}
 	return Result{}, false, false
 }
@@ -92,7 +116,7 @@ type Simulator struct {
 
 // Submit takes a request: the answer follows through the Answerer.
 func (s *Simulator) Submit(ctx context.Context, r Request) error {
-	if r.Item != SNILS && r.Item != Passport {
+	if !Known(r.Item) {
 		return fmt.Errorf("submit %s of check %s: unknown item", r.Item, r.CheckID)
 	}
 	if s.down(r) {

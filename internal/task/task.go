@@ -44,6 +44,7 @@ type envelope struct {
 	Task      string `json:"task"`
 	AccountID string `json:"accountId"`
 	CheckID   string `json:"checkId"`
+	Item      string `json:"item"`
 	Token     string `json:"token"`
 }
 
@@ -72,6 +73,9 @@ func (d Dispatcher) Handle(ctx context.Context, in json.RawMessage, token string
 	began := time.Now()
 	out, err := h(ctx, in, token)
 	attrs := []any{"task", env.Task, "accountId", env.AccountID, "checkId", env.CheckID, "durationMs", time.Since(began).Milliseconds()}
+	if env.Item != "" {
+		attrs = append(attrs, "item", safe(env.Item))
+	}
 	if err != nil {
 		we := Name(err)
 		level := slog.LevelWarn
@@ -122,14 +126,14 @@ func Name(err error) *workflow.Error {
 	return &workflow.Error{Name: name, Cause: cause}
 }
 
-// safe keeps an unexpected task name out of the logs unless it is short
-// and plain.
+// safe keeps an unexpected task or item name out of the logs unless it is
+// short and plain (letters and hyphens).
 func safe(s string) string {
 	if len(s) > 40 {
 		return "[long]"
 	}
 	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-') {
 			return "[odd]"
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/registry"
 )
 
@@ -13,11 +14,15 @@ import (
 // two requests a client makes: Submit and Progress.
 func BenchmarkIdentityCheck(b *testing.B) {
 	paths := []struct {
-		name  string
-		snils func(n int) string
+		name    string
+		profile func(n int) profile.Patch
 	}{
-		{"passed", validSNILS},
-		{"snils-rejected", func(int) string { return registry.RejectedSNILS }},
+		{"passed", func(n int) profile.Patch { return person(validSNILS(n), goodSeries, fmt.Sprintf("%06d", 100000+n)) }},
+		{"snils-rejected", func(n int) profile.Patch {
+			return person(registry.RejectedSNILS, goodSeries, fmt.Sprintf("%06d", 100000+n))
+		}},
+		{"foreign-passed", func(n int) profile.Patch { return foreigner(fmt.Sprintf("B%08d", n), "") }},
+		{"foreign-rejected", func(int) profile.Patch { return foreigner(registry.UnknownForeignNumber, "") }},
 	}
 	for _, p := range paths {
 		b.Run(p.name, func(b *testing.B) {
@@ -27,7 +32,7 @@ func BenchmarkIdentityCheck(b *testing.B) {
 			for b.Loop() {
 				n++
 				_, _, id := w.Register(b, true)
-				if _, err := w.Profiles.Save(b.Context(), id, person(p.snils(n), goodSeries, fmt.Sprintf("%06d", 100000+n))); err != nil {
+				if _, err := w.Profiles.Save(b.Context(), id, p.profile(n)); err != nil {
 					b.Fatal(err)
 				}
 				before := w.Calls.Load()

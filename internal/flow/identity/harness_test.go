@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/identity"
@@ -150,6 +151,26 @@ func person(snils, series, number string) profile.Patch {
 		panic(err)
 	}
 	return p
+}
+
+// submit saves the draft, submits it with consent and waits for the
+// execution, which must succeed; sent is how many messages had gone out
+// before the submission.
+func (w *world) submit(t *testing.T, id string, draft profile.Patch) (c identity.Check, got local.SFNExecution, sent int) {
+	t.Helper()
+	if _, err := w.Profiles.Save(t.Context(), id, draft); err != nil {
+		t.Fatalf("profile Save() error = %v", err)
+	}
+	sent = w.Sent.Count()
+	c, err := w.Identity.Submit(t.Context(), id, true)
+	if err != nil {
+		t.Fatalf("Submit() error = %v", err)
+	}
+	got = w.wait(t, c.ID)
+	if got.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("execution %s (%s: %s), want SUCCEEDED", got.Status, got.Error, got.Cause)
+	}
+	return c, got, sent
 }
 
 // executionARN is the ARN of the execution named after check id.

@@ -1,9 +1,12 @@
-// Package identity is the identity check of SPEC §2.3: the person submits
-// their personal data with consent, the SNILS goes to the pension fund and
-// the passport to the migration service in parallel (the identity-check
-// workflow), and both passing lifts the account to standard. It owns the
-// check's state, the uniqueness of SNILS and passport among accounts, and
-// the workflow's task steps.
+// Package identity is the identity check of SPEC §2.3 and §2.5: the person
+// submits their personal data with consent, and each document goes to its
+// registry at once (the identity-check workflow): an RF citizen's SNILS to
+// the pension fund and passport to the migration service; a foreign
+// citizen's foreign document to the migration service (and their SNILS,
+// when they gave one, to the pension fund). Every item passing lifts the
+// account to standard. It owns the check's state, the uniqueness of SNILS,
+// passport and foreign document among accounts, and the workflow's task
+// steps.
 package identity
 
 import (
@@ -29,6 +32,9 @@ var (
 	ErrBusy            = fault.New(fault.Unavailable, "check-busy")
 )
 
+// ErrForeignDocumentTaken: another account holds the foreign document.
+var ErrForeignDocumentTaken = fault.New(fault.Conflict, "foreign-document-taken")
+
 // The overall states of a check.
 const (
 	Running = "running"
@@ -52,24 +58,31 @@ type Item struct {
 }
 
 // Check is one submission of the personal data for the registry check.
+// Its items are those that apply to the person (Items): an item that does
+// not apply has no status and is left out of the JSON.
 type Check struct {
 	ID        string    `json:"checkId"`
 	AccountID string    `json:"-"`
 	State     string    `json:"state"` // Running, Passed, Failed, Stalled
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
-	SNILS     Item      `json:"snils"`
-	Passport  Item      `json:"passport"`
+	SNILS     Item      `json:"snils,omitzero"`
+	Passport  Item      `json:"passport,omitzero"`
+	// ForeignDocument is a foreign citizen's identity document, checked
+	// by the migration service (SPEC §2.5).
+	ForeignDocument Item `json:"foreignDocument,omitzero"`
 	// SNILSIndex and PassportIndex are the blind indexes of the submitted
 	// documents, claimed for this account while the check runs.
 	SNILSIndex    string `json:"-"`
 	PassportIndex string `json:"-"`
+	ForeignIndex  string `json:"-"`
 	// PrevSNILSIndex and PrevPassportIndex are the documents the account
 	// held when the check started (from its last passed check; "" for a
 	// first check): a re-check after editing passport or SNILS keeps
 	// those claims until the outcome (SPEC §2.3).
 	PrevSNILSIndex    string `json:"-"`
 	PrevPassportIndex string `json:"-"`
+	PrevForeignIndex  string `json:"-"`
 	// Sealed is the submitted documents, sealed: the check verifies what
 	// was submitted, whatever the draft becomes meanwhile.
 	Sealed []byte `json:"-"`
@@ -86,6 +99,7 @@ type Current struct {
 	// account's last passed check, whose claims it holds.
 	HeldSNILSIndex    string
 	HeldPassportIndex string
+	HeldForeignIndex  string
 }
 
 // Outcome is what RecordOutcome writes in one transaction.
@@ -96,6 +110,9 @@ type Outcome struct {
 	Level      account.Level
 	Events     *event.Append
 	SNILSIndex string // set on the account when the check passed
+	// ForeignIndex likewise. When the check passed, an index it has none
+	// of ("") is removed from the account.
+	ForeignIndex string
 	// ReleaseSNILS and ReleasePassport are the blind indexes whose claims
 	// the account gives up ("" none): a failed check's own (except those
 	// the account already held), or, when a re-check passed, the previous
@@ -103,6 +120,7 @@ type Outcome struct {
 	// the store records its documents as the held ones.
 	ReleaseSNILS    string
 	ReleasePassport string
+	ReleaseForeign  string
 	// ClearConfirmation removes the confirmation method: a confirmed
 	// account whose re-check did not pass drops to simplified.
 	ClearConfirmation bool
@@ -114,9 +132,9 @@ type Store interface {
 	// the account's latest check in one round trip.
 	SubmitState(ctx context.Context, accountID string) (sealed []byte, version int64, cur Current, err error)
 	// CreateCheck writes the check, makes it the account's current one
-	// and claims its SNILS and passport, in one transaction: ErrInProgress
-	// when another check runs, ErrSNILSTaken or ErrPassportTaken when
-	// another account holds one.
+	// and claims its documents, in one transaction: ErrInProgress when
+	// another check runs, ErrSNILSTaken, ErrPassportTaken or
+	// ErrForeignDocumentTaken when another account holds one.
 	CreateCheck(ctx context.Context, c Check) error
 	// Check reads one check of the account: ErrCheckNotFound.
 	Check(ctx context.Context, accountID, checkID string) (Check, error)
@@ -165,7 +183,7 @@ type Flow struct {
 	Registry Registry
 	Workflow Workflow
 	Sender   Sender
-	Index    secret.Hasher // blind indexes of SNILS and passport
+	Index    secret.Hasher // blind indexes of SNILS, passport and foreign document
 	Now      func() time.Time
 	Rand     io.Reader
 }
@@ -174,4 +192,5 @@ type Flow struct {
 const (
 	purposeSNILS    = "snils"
 	purposePassport = "passport"
+	purposeForeign  = "foreign-document"
 )

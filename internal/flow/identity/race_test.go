@@ -63,20 +63,27 @@ func TestSameSNILSAtOnce(t *testing.T) {
 	}
 	errs := make([]error, n)
 	flowtest.Gate(n, func(i int) { _, errs[i] = f.Submit(context.Background(), ids[i], true) })
-	won, taken := 0, 0
+	won, taken := tally(t, errs, identity.ErrSNILSTaken)
+	if won != 1 || taken != n-1 {
+		t.Errorf("%d submissions kept the SNILS and %d got snils-taken, want 1 and %d", won, taken, n-1)
+	}
+}
+
+// tally counts the submissions that went through and those refused with
+// lost; any other outcome fails the test.
+func tally(t *testing.T, errs []error, lost error) (won, refused int) {
+	t.Helper()
 	for _, err := range errs {
 		switch {
 		case err == nil:
 			won++
-		case errors.Is(err, identity.ErrSNILSTaken):
-			taken++
+		case errors.Is(err, lost):
+			refused++
 		default:
-			t.Errorf("Submit() error = %v, want nil or snils-taken", err)
+			t.Errorf("Submit() error = %v, want nil or %v", err, lost)
 		}
 	}
-	if won != 1 || taken != n-1 {
-		t.Errorf("%d submissions kept the SNILS and %d got snils-taken, want 1 and %d", won, taken, n-1)
-	}
+	return won, refused
 }
 
 func TestDoubleSubmission(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/portalid/portalid/internal/account"
@@ -28,7 +27,7 @@ func TestRecheckPaths(t *testing.T) {
 	passed := identity.Item{Status: identity.Passed}
 	first := attempt{
 		snils: goodSNILS, number: goodNumber, outcome: identity.Passed, snilsItem: passed, passportItem: passed,
-		snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-passed",
+		states: checkedBoth, notice: "identity-check-passed",
 	}
 	tests := []struct {
 		name      string
@@ -42,7 +41,7 @@ func TestRecheckPaths(t *testing.T) {
 			name: "re-check after a passport edit passes",
 			recheck: attempt{
 				snils: goodSNILS, number: "654321", outcome: identity.Passed, snilsItem: passed, passportItem: passed,
-				snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-passed",
+				states: checkedBoth, notice: "identity-check-passed",
 			},
 			wantLevel:   account.Standard,
 			wantChanges: []string{"simplified→standard "},
@@ -51,7 +50,7 @@ func TestRecheckPaths(t *testing.T) {
 			name: "re-check after a SNILS and passport edit passes",
 			recheck: attempt{
 				snils: otherSNILS, number: "654321", outcome: identity.Passed, snilsItem: passed, passportItem: passed,
-				snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-passed",
+				states: checkedBoth, notice: "identity-check-passed",
 			},
 			wantLevel:   account.Standard,
 			wantChanges: []string{"simplified→standard "},
@@ -61,7 +60,7 @@ func TestRecheckPaths(t *testing.T) {
 			recheck: attempt{
 				snils: goodSNILS, number: registry.UnknownPassportNumber, outcome: identity.Failed,
 				snilsItem: passed, passportItem: identity.Item{Status: identity.Failed, Reason: "passport-not-found"},
-				snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-failed",
+				states: checkedBoth, notice: "identity-check-failed",
 			},
 			wantLevel:   account.Simplified,
 			wantChanges: []string{"simplified→standard ", "standard→simplified recheck-failed"},
@@ -71,7 +70,7 @@ func TestRecheckPaths(t *testing.T) {
 			recheck: attempt{
 				snils: registry.SilentSNILS, number: goodNumber, outcome: identity.Stalled,
 				snilsItem: identity.Item{Status: identity.Unavailable}, passportItem: passed,
-				snilsStates: []string{"CheckSnils", "SnilsUnavailable"}, passportStates: []string{"CheckPassport"},
+				states: oneUnavailable,
 				notice: "identity-check-stalled",
 			},
 			wantLevel:   account.Simplified,
@@ -83,7 +82,7 @@ func TestRecheckPaths(t *testing.T) {
 			recheck: attempt{
 				snils: goodSNILS, number: registry.InvalidPassportNumber, outcome: identity.Failed,
 				snilsItem: passed, passportItem: identity.Item{Status: identity.Failed, Reason: "passport-invalid"},
-				snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-failed",
+				states: checkedBoth, notice: "identity-check-failed",
 			},
 			wantLevel:   account.Simplified,
 			wantChanges: []string{"simplified→standard ", "confirmed→simplified recheck-failed"},
@@ -170,19 +169,8 @@ func TestRecheckPaths(t *testing.T) {
 // (one per contact).
 func (w *world) run(t *testing.T, id, phone, email string, at attempt) identity.Check {
 	t.Helper()
-	if _, err := w.Profiles.Save(t.Context(), id, person(at.snils, goodSeries, at.number)); err != nil {
-		t.Fatalf("profile Save() error = %v", err)
-	}
-	sent := w.Sent.Count()
-	c, err := w.Identity.Submit(t.Context(), id, true)
-	if err != nil {
-		t.Fatalf("Submit() error = %v", err)
-	}
-	got := w.wait(t, c.ID)
-	if got.Status != types.ExecutionStatusSucceeded {
-		t.Fatalf("execution %s (%s: %s), want SUCCEEDED", got.Status, got.Error, got.Cause)
-	}
-	checkStates(t, got.States, at.snilsStates, at.passportStates)
+	c, got, sent := w.submit(t, id, person(at.snils, goodSeries, at.number))
+	checkStates(t, got.States, at.states)
 	p, err := w.Identity.Progress(t.Context(), id, c.ID)
 	if err != nil {
 		t.Fatalf("Progress() error = %v", err)

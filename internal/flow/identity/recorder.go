@@ -33,7 +33,7 @@ func (r *Recorder) Answer(ctx context.Context, token string, res registry.Result
 }
 
 func (r *Recorder) record(ctx context.Context, res registry.Result) {
-	if res.AccountID == "" || res.CheckID == "" || (res.Item != registry.SNILS && res.Item != registry.Passport) {
+	if res.AccountID == "" || res.CheckID == "" || !registry.Known(res.Item) {
 		return
 	}
 	it := Item{}

@@ -5,23 +5,36 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/profile"
+	"github.com/portalid/portalid/internal/person"
+	"github.com/portalid/portalid/internal/registry"
 )
 
-// documents is what a check sends to the registries, sealed in the check.
+// documents is what a check sends to the registries, sealed in the check;
+// "" for a document the person does not have.
 type documents struct {
 	SNILS    string `json:"snils"`
 	Passport string `json:"passport"` // series and number run together
+	// Foreign is a foreign document as registry.NewForeignDocument writes
+	// it; ForeignType, ForeignCountry and ForeignNumber are its parts.
+	ForeignType    string `json:"foreignType,omitempty"`
+	ForeignCountry string `json:"foreignCountry,omitempty"`
+	ForeignNumber  string `json:"foreignNumber,omitempty"`
+	// foreignKey is what makes two foreign documents one
+	// (person.ForeignDocument.Key), for its blind index.
+	foreignKey string
 }
 
 // Input is the workflow's execution input: ids only, never personal data.
+// Items names the registry items the check holds (Check.Items): the
+// workflow checks each of them at once, and only those.
 type Input struct {
-	AccountID string `json:"accountId"`
-	CheckID   string `json:"checkId"`
+	AccountID string   `json:"accountId"`
+	CheckID   string   `json:"checkId"`
+	Items     []string `json:"items"`
 }
 
 // profileAAD is the associated data the profile flow seals a draft with.
@@ -33,8 +46,9 @@ func checkAAD(accountID, checkID string) []byte {
 }
 
 // Submit starts a check of the account's saved profile: the person must
-// consent, the profile must be complete, no other check may run, and no
-// other account may hold the SNILS or the passport. A standard or
+// consent, the profile must be complete and consistent, no other check
+// may run, and no other account may hold any of its documents (SNILS,
+// passport, foreign document). A standard or
 // confirmed account submitting edited passport or SNILS data starts a
 // re-check the same way (SPEC §2.3): its new documents are claimed while
 // the previous ones stay held until the outcome.
@@ -49,8 +63,12 @@ func (f *Flow) Submit(ctx context.Context, accountID string, consent bool) (Chec
 		}
 		if cur.State == Running {
 			// Start again, idempotently: heals a start lost after the
-			// check was written.
-			if err := f.start(ctx, accountID, cur.CheckID); err != nil {
+			// check was written (the input names the check's items).
+			running, err := f.Store.Check(ctx, accountID, cur.CheckID)
+			if err != nil {
+				return Check{}, err
+			}
+			if err := f.start(ctx, running); err != nil {
 				return Check{}, err
 			}
 			return Check{}, ErrInProgress
@@ -66,15 +84,15 @@ func (f *Flow) Submit(ctx context.Context, accountID string, consent bool) (Chec
 		// A re-check (passport or SNILS edited after standard, or a new
 		// submission after a re-check failed) keeps the held claims until
 		// its outcome.
-		c.PrevSNILSIndex, c.PrevPassportIndex = cur.HeldSNILSIndex, cur.HeldPassportIndex
-		if cur.State == Passed && c.PrevSNILSIndex == "" {
+		c.PrevSNILSIndex, c.PrevPassportIndex, c.PrevForeignIndex = cur.HeldSNILSIndex, cur.HeldPassportIndex, cur.HeldForeignIndex
+		if cur.State == Passed && c.PrevSNILSIndex == "" && c.PrevPassportIndex == "" && c.PrevForeignIndex == "" {
 			// A pointer written before held documents were recorded: the
 			// passed check names them.
 			prev, err := f.Store.Check(ctx, accountID, cur.CheckID)
 			if err != nil {
 				return Check{}, err
 			}
-			c.PrevSNILSIndex, c.PrevPassportIndex = prev.SNILSIndex, prev.PassportIndex
+			c.PrevSNILSIndex, c.PrevPassportIndex, c.PrevForeignIndex = prev.SNILSIndex, prev.PassportIndex, prev.ForeignIndex
 		}
 		err = f.Store.CreateCheck(ctx, c)
 		if errors.Is(err, ErrChanged) {
@@ -83,7 +101,7 @@ func (f *Flow) Submit(ctx context.Context, accountID string, consent bool) (Chec
 		if err != nil {
 			return Check{}, err
 		}
-		if err := f.start(ctx, accountID, c.ID); err != nil {
+		if err := f.start(ctx, c); err != nil {
 			return Check{}, err
 		}
 		return c, nil
@@ -91,7 +109,9 @@ func (f *Flow) Submit(ctx context.Context, accountID string, consent bool) (Chec
 	return Check{}, ErrBusy
 }
 
-// documents opens the draft and checks it is complete.
+// documents opens the draft and checks it is complete and consistent: the
+// identity document its citizenship calls for (profile.Missing), and none
+// that disagrees with it (profile.Conflicts).
 func (f *Flow) documents(ctx context.Context, accountID string, sealed []byte, version int64) (documents, error) {
 	var p profile.Profile
 	if version > 0 {
@@ -103,22 +123,31 @@ func (f *Flow) documents(ctx context.Context, accountID string, sealed []byte, v
 			return documents{}, fmt.Errorf("decode profile of %s: %w", accountID, err)
 		}
 	}
-	missing := profile.Missing(p, f.Now())
-	// The check needs both documents whatever the citizenship.
-	if p.SNILS == "" && !slices.Contains(missing, "/snils") {
-		missing = append(missing, "/snils")
+	var fs fault.Fields
+	for _, ptr := range profile.Missing(p, f.Now()) {
+		fs.Add(ptr, "required")
 	}
-	if p.Passport == nil && !slices.Contains(missing, "/passport") {
-		missing = append(missing, "/passport")
-	}
-	if len(missing) > 0 {
-		var fs fault.Fields
-		for _, ptr := range missing {
-			fs.Add(ptr, "required")
-		}
+	fs = append(fs, profile.Conflicts(p)...)
+	if len(fs) > 0 {
 		return documents{}, fs.Err()
 	}
-	return documents{SNILS: p.SNILS, Passport: p.Passport.Series + p.Passport.Number}, nil
+	if !p.Foreign() {
+		return documents{SNILS: p.SNILS, Passport: p.Passport.Series + p.Passport.Number}, nil
+	}
+	// A foreign citizen: the foreign document, and the SNILS when given.
+	fd := p.ForeignDocument
+	d, err := person.ParseForeignDocument(fd.Type, fd.Number, fd.Country)
+	if err != nil {
+		return documents{}, fmt.Errorf("parse saved foreign document of %s: %w", accountID, err)
+	}
+	return documents{
+		SNILS: p.SNILS, ForeignType: d.Type(), ForeignCountry: d.Country().Value(), ForeignNumber: d.Number(), foreignKey: d.Key(),
+	}, nil
+}
+
+// foreign returns the foreign document for its registry.
+func (d documents) foreign() registry.Document {
+	return registry.NewForeignDocument(d.ForeignType, d.ForeignCountry, d.ForeignNumber)
 }
 
 func (f *Flow) newCheck(ctx context.Context, accountID string, docs documents) (Check, error) {
@@ -135,18 +164,23 @@ func (f *Flow) newCheck(ctx context.Context, accountID string, docs documents) (
 		return Check{}, fmt.Errorf("seal check %s: %w", id, err)
 	}
 	now := f.Now()
-	return Check{
-		ID: id, AccountID: accountID, State: Running, CreatedAt: now, UpdatedAt: now,
-		SNILS: Item{Status: Pending}, Passport: Item{Status: Pending},
-		SNILSIndex:    f.Index.Index(purposeSNILS, docs.SNILS),
-		PassportIndex: f.Index.Index(purposePassport, docs.Passport),
-		Sealed:        sealed,
-	}, nil
+	c := Check{ID: id, AccountID: accountID, State: Running, CreatedAt: now, UpdatedAt: now, Sealed: sealed}
+	// Each document the person has is an item, pending, and a claim.
+	if docs.SNILS != "" {
+		c.SNILS, c.SNILSIndex = Item{Status: Pending}, f.Index.Index(purposeSNILS, docs.SNILS)
+	}
+	if docs.Passport != "" {
+		c.Passport, c.PassportIndex = Item{Status: Pending}, f.Index.Index(purposePassport, docs.Passport)
+	}
+	if docs.foreignKey != "" {
+		c.ForeignDocument, c.ForeignIndex = Item{Status: Pending}, f.Index.Index(purposeForeign, docs.foreignKey)
+	}
+	return c, nil
 }
 
-func (f *Flow) start(ctx context.Context, accountID, checkID string) error {
-	if err := f.Workflow.Start(ctx, checkID, Input{AccountID: accountID, CheckID: checkID}); err != nil {
-		return fmt.Errorf("start check %s: %w", checkID, err)
+func (f *Flow) start(ctx context.Context, c Check) error {
+	if err := f.Workflow.Start(ctx, c.ID, Input{AccountID: c.AccountID, CheckID: c.ID, Items: c.Items()}); err != nil {
+		return fmt.Errorf("start check %s: %w", c.ID, err)
 	}
 	return nil
 }

@@ -11,20 +11,25 @@ import (
 	"github.com/portalid/portalid/internal/registry"
 )
 
-// ErrUnknownItem reports a task for an item other than snils or passport.
+// ErrUnknownItem reports a task for an item the check does not hold
+// (or no registry checks).
 var ErrUnknownItem = errors.New("unknown check item")
 
-// CheckItem is the CheckSnils and CheckPassport step: it hands the
-// submitted document to its registry with the step's task token and
-// records when. A retried step submits again (the registry keys requests
-// by check and item); the submission time stays the first one.
+// CheckItem is the step that checks one item (CheckItem in the workflow's
+// Map; CheckSnils and CheckPassport in executions started before it): it
+// hands the submitted document to its registry with the step's task token
+// and records when. A retried step submits again (the registry keys
+// requests by check and item); the submission time stays the first one.
 func (f *Flow) CheckItem(ctx context.Context, in Input, item, token string) error {
-	if item != registry.SNILS && item != registry.Passport {
+	if !registry.Known(item) {
 		return fmt.Errorf("check %s: %w", in.CheckID, ErrUnknownItem)
 	}
 	c, err := f.Store.Check(ctx, in.AccountID, in.CheckID)
 	if err != nil {
 		return fmt.Errorf("check %s %s: %w", item, in.CheckID, err)
+	}
+	if c.item(item).Status == "" {
+		return fmt.Errorf("check %s %s: %w", item, in.CheckID, ErrUnknownItem)
 	}
 	plain, err := f.Sealer.Open(ctx, c.Sealed, checkAAD(in.AccountID, in.CheckID))
 	if err != nil {
@@ -34,11 +39,14 @@ func (f *Flow) CheckItem(ctx context.Context, in Input, item, token string) erro
 	if err := json.Unmarshal(plain, &docs); err != nil {
 		return fmt.Errorf("decode check %s: %w", in.CheckID, err)
 	}
-	doc := docs.SNILS
-	if item == registry.Passport {
-		doc = docs.Passport
+	doc := registry.NewDocument(docs.SNILS)
+	switch item {
+	case registry.Passport:
+		doc = registry.NewDocument(docs.Passport)
+	case registry.ForeignDocument:
+		doc = docs.foreign()
 	}
-	err = f.Registry.Submit(ctx, registry.Request{AccountID: in.AccountID, CheckID: in.CheckID, Item: item, Document: registry.NewDocument(doc), Token: token})
+	err = f.Registry.Submit(ctx, registry.Request{AccountID: in.AccountID, CheckID: in.CheckID, Item: item, Document: doc, Token: token})
 	if err != nil {
 		return fmt.Errorf("check %s %s: %w", item, in.CheckID, err)
 	}
@@ -53,12 +61,12 @@ type OutcomeInput struct {
 	Results   []registry.Result `json:"results"`
 }
 
-// RecordOutcome is the last step: both items passed → the account becomes
-// standard (with the SNILS index and a level-changed event, in one
+// RecordOutcome is the last step: every item passed → the account becomes
+// standard (with its document indexes and a level-changed event, in one
 // transaction); any failed → failed, with the reasons, and the claims on
-// SNILS and passport released; otherwise stalled. For a re-check of a
-// standard or confirmed account: passed → the level stays, the SNILS
-// index moves to the new one and the previous documents' claims are
+// the documents released; otherwise stalled. For a re-check of a
+// standard or confirmed account: passed → the level stays, the document
+// indexes move to the new ones and the previous documents' claims are
 // released; failed or stalled → the account drops to simplified (with a
 // level-changed event naming the reason) and the new claims are released. The person is notified
 // once: the outcome and the "notified" mark are written together, before
@@ -91,12 +99,11 @@ func (f *Flow) RecordOutcome(ctx context.Context, in OutcomeInput) (string, erro
 
 func (f *Flow) decide(a account.Account, c Check, results []registry.Result) Outcome {
 	now := f.Now()
+	items := c.Items()
 	for _, r := range results {
-		it := &c.SNILS
-		if r.Item == registry.Passport {
-			it = &c.Passport
-		} else if r.Item != registry.SNILS {
-			continue
+		it := c.item(r.Item)
+		if it == nil || it.Status == "" {
+			continue // no item of the check
 		}
 		status, reason := Unavailable, ""
 		switch r.Outcome {
@@ -112,15 +119,19 @@ func (f *Flow) decide(a account.Account, c Check, results []registry.Result) Out
 		}
 		it.Status, it.Reason = status, reason
 	}
-	for _, it := range []*Item{&c.SNILS, &c.Passport} {
-		if it.Status == Pending { // a branch that said nothing
+	passed, failed := len(items) > 0, false
+	for _, name := range items {
+		it := c.item(name)
+		if it.Status == Pending { // an item that said nothing
 			it.Status, it.DecidedAt = Unavailable, now
 		}
+		passed = passed && it.Status == Passed
+		failed = failed || it.Status == Failed
 	}
 	switch {
-	case c.SNILS.Status == Passed && c.Passport.Status == Passed:
+	case passed:
 		c.State = Passed
-	case c.SNILS.Status == Failed || c.Passport.Status == Failed:
+	case failed:
 		c.State = Failed
 	default:
 		c.State = Stalled
@@ -137,11 +148,12 @@ func (f *Flow) decide(a account.Account, c Check, results []registry.Result) Out
 	}
 	switch {
 	case c.State == Passed:
-		o.SNILSIndex = c.SNILSIndex
+		o.SNILSIndex, o.ForeignIndex = c.SNILSIndex, c.ForeignIndex
 		// A re-check passed: the previous documents' claims go, except
-		// the one the edit kept.
+		// those the edit kept.
 		o.ReleaseSNILS = other(c.PrevSNILSIndex, c.SNILSIndex)
 		o.ReleasePassport = other(c.PrevPassportIndex, c.PassportIndex)
+		o.ReleaseForeign = other(c.PrevForeignIndex, c.ForeignIndex)
 		if !a.AtLeast(account.Standard) {
 			levelChanged(account.Standard, map[string]string{"method": "registry-check"})
 		}
@@ -153,14 +165,20 @@ func (f *Flow) decide(a account.Account, c Check, results []registry.Result) Out
 		// the same way: its confirmation rested on the previous data, so
 		// the confirmation method is cleared too.
 		levelChanged(account.Simplified, map[string]string{"reason": "recheck-" + c.State})
-		o.ReleaseSNILS = other(c.SNILSIndex, c.PrevSNILSIndex)
-		o.ReleasePassport = other(c.PassportIndex, c.PrevPassportIndex)
+		o.releaseNew(c)
 		o.ClearConfirmation = a.Level == account.Confirmed
 	case c.State == Failed:
-		o.ReleaseSNILS = other(c.SNILSIndex, c.PrevSNILSIndex)
-		o.ReleasePassport = other(c.PassportIndex, c.PrevPassportIndex)
+		o.releaseNew(c)
 	}
 	return o
+}
+
+// releaseNew gives up the check's own claims, except those the account
+// held before it.
+func (o *Outcome) releaseNew(c Check) {
+	o.ReleaseSNILS = other(c.SNILSIndex, c.PrevSNILSIndex)
+	o.ReleasePassport = other(c.PassportIndex, c.PrevPassportIndex)
+	o.ReleaseForeign = other(c.ForeignIndex, c.PrevForeignIndex)
 }
 
 // other is index unless it is keep (a claim that must stay).

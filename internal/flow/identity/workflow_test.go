@@ -27,10 +27,11 @@ type attempt struct {
 	outcome       string
 	snilsItem     identity.Item // Status and Reason only
 	passportItem  identity.Item
-	// branches are the states entered in each Parallel branch, in order;
-	// branches interleave, so only the order within each is fixed.
-	snilsStates, passportStates []string
-	notice                      string // template base sent to every contact
+	// states are the states entered inside the Map, in any order (its
+	// iterations interleave): a CheckItem per item, and an
+	// ItemUnavailable per item that got no answer.
+	states []string
+	notice string // template base sent to every contact
 }
 
 func TestWorkflowPaths(t *testing.T) {
@@ -46,7 +47,7 @@ func TestWorkflowPaths(t *testing.T) {
 			name: "both pass",
 			attempts: []attempt{{
 				snils: goodSNILS, number: goodNumber, outcome: identity.Passed, snilsItem: passed, passportItem: passed,
-				snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-passed",
+				states: checkedBoth, notice: "identity-check-passed",
 			}},
 			wantLevel: account.Standard,
 		},
@@ -55,7 +56,7 @@ func TestWorkflowPaths(t *testing.T) {
 			attempts: []attempt{{
 				snils: registry.RejectedSNILS, number: goodNumber, outcome: identity.Failed,
 				snilsItem: identity.Item{Status: identity.Failed, Reason: "snils-not-found"}, passportItem: passed,
-				snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-failed",
+				states: checkedBoth, notice: "identity-check-failed",
 			}},
 			wantLevel: account.Simplified,
 		},
@@ -64,7 +65,7 @@ func TestWorkflowPaths(t *testing.T) {
 			attempts: []attempt{{
 				snils: goodSNILS, number: registry.UnknownPassportNumber, outcome: identity.Failed,
 				snilsItem: passed, passportItem: identity.Item{Status: identity.Failed, Reason: "passport-not-found"},
-				snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-failed",
+				states: checkedBoth, notice: "identity-check-failed",
 			}},
 			wantLevel: account.Simplified,
 		},
@@ -73,7 +74,7 @@ func TestWorkflowPaths(t *testing.T) {
 			failFirst: 3,
 			attempts: []attempt{{
 				snils: goodSNILS, number: goodNumber, outcome: identity.Passed, snilsItem: passed, passportItem: passed,
-				snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-passed",
+				states: checkedBoth, notice: "identity-check-passed",
 			}},
 			wantLevel: account.Standard,
 		},
@@ -83,7 +84,7 @@ func TestWorkflowPaths(t *testing.T) {
 			attempts: []attempt{{
 				snils: goodSNILS, number: goodNumber, outcome: identity.Stalled,
 				snilsItem: identity.Item{Status: identity.Unavailable}, passportItem: identity.Item{Status: identity.Unavailable},
-				snilsStates: []string{"CheckSnils", "SnilsUnavailable"}, passportStates: []string{"CheckPassport", "PassportUnavailable"},
+				states: bothUnavailable,
 				notice: "identity-check-stalled",
 			}},
 			wantLevel: account.Simplified,
@@ -93,7 +94,7 @@ func TestWorkflowPaths(t *testing.T) {
 			attempts: []attempt{{
 				snils: registry.SilentSNILS, number: goodNumber, outcome: identity.Stalled,
 				snilsItem: identity.Item{Status: identity.Unavailable}, passportItem: passed,
-				snilsStates: []string{"CheckSnils", "SnilsUnavailable"}, passportStates: []string{"CheckPassport"},
+				states: oneUnavailable,
 				notice: "identity-check-stalled",
 			}},
 			wantLevel: account.Simplified,
@@ -104,11 +105,11 @@ func TestWorkflowPaths(t *testing.T) {
 				{
 					snils: goodSNILS, number: registry.InvalidPassportNumber, outcome: identity.Failed,
 					snilsItem: passed, passportItem: identity.Item{Status: identity.Failed, Reason: "passport-invalid"},
-					snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-failed",
+					states: checkedBoth, notice: "identity-check-failed",
 				},
 				{
 					snils: goodSNILS, number: goodNumber, outcome: identity.Passed, snilsItem: passed, passportItem: passed,
-					snilsStates: []string{"CheckSnils"}, passportStates: []string{"CheckPassport"}, notice: "identity-check-passed",
+					states: checkedBoth, notice: "identity-check-passed",
 				},
 			},
 			wantLevel: account.Standard,
@@ -136,7 +137,7 @@ func TestWorkflowPaths(t *testing.T) {
 				}
 				t.Logf("path %q attempt %d: %d state transitions, states %v", tt.name, i, got.Transitions, got.States)
 
-				if diff := cmp.Diff(`{"accountId":"`+id+`","checkId":"`+c.ID+`"}`, got.Input); diff != "" {
+				if diff := cmp.Diff(`{"accountId":"`+id+`","checkId":"`+c.ID+`","items":["snils","passport"]}`, got.Input); diff != "" {
 					t.Errorf("attempt %d: execution input (-want +got):\n%s", i, diff)
 				}
 				var out struct {
@@ -145,7 +146,7 @@ func TestWorkflowPaths(t *testing.T) {
 				if err := json.Unmarshal([]byte(got.Output), &out); err != nil || out.Outcome != at.outcome {
 					t.Errorf("attempt %d: output %s, want outcome %s", i, got.Output, at.outcome)
 				}
-				checkStates(t, got.States, at.snilsStates, at.passportStates)
+				checkStates(t, got.States, at.states)
 
 				p, err := w.Identity.Progress(t.Context(), id, c.ID)
 				if err != nil {
@@ -214,26 +215,22 @@ func TestWorkflowPaths(t *testing.T) {
 	}
 }
 
-// checkStates checks the states entered: the Parallel, each branch's
-// states in order (branches interleave), then RecordOutcome.
-func checkStates(t *testing.T, got, snils, passport []string) {
+// The states entered inside the Map of an RF check.
+var (
+	checkedBoth     = []string{"CheckItem", "CheckItem"}
+	oneUnavailable  = []string{"CheckItem", "CheckItem", "ItemUnavailable"}
+	bothUnavailable = []string{"CheckItem", "CheckItem", "ItemUnavailable", "ItemUnavailable"}
+)
+
+// checkStates checks the states entered: the Map, the states of its
+// iterations (in any order: they interleave), then RecordOutcome.
+func checkStates(t *testing.T, got, inside []string) {
 	t.Helper()
 	if len(got) < 2 || got[0] != "CheckRegistries" || got[len(got)-1] != "RecordOutcome" {
 		t.Errorf("states entered = %v, want CheckRegistries … RecordOutcome", got)
 		return
 	}
-	var gotSnils, gotPassport []string
-	for _, s := range got[1 : len(got)-1] {
-		if strings.Contains(s, "Snils") {
-			gotSnils = append(gotSnils, s)
-		} else {
-			gotPassport = append(gotPassport, s)
-		}
-	}
-	if diff := cmp.Diff(snils, gotSnils); diff != "" {
-		t.Errorf("SNILS branch states (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(passport, gotPassport); diff != "" {
-		t.Errorf("passport branch states (-want +got):\n%s", diff)
+	if diff := cmp.Diff(slices.Sorted(slices.Values(inside)), slices.Sorted(slices.Values(got[1:len(got)-1]))); diff != "" {
+		t.Errorf("states entered inside the Map (-want +got):\n%s", diff)
 	}
 }

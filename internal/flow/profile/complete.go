@@ -7,11 +7,14 @@ import (
 )
 
 // Missing lists, as JSON pointers, what a profile still lacks for the
-// registry check of SPEC §2.3: names aside (the account has them), a
-// patronymic or its explicit absence, gender, date and place of birth,
-// citizenship, and for RF citizens the passport and the SNILS. The
-// passport's issue date is checked against the date of birth here, as
-// both are known only now.
+// registry check of SPEC §2.3 and §2.5: names aside (the account has
+// them), a patronymic or its explicit absence, gender, date and place of
+// birth, citizenship, and the identity document the citizenship calls
+// for: an RF citizen's RF passport and SNILS, a foreign citizen's foreign
+// document (their SNILS is optional). The passport's issue date is
+// checked against the date of birth here, as both are known only now.
+// A document that disagrees with the citizenship is not missing but in
+// Conflicts.
 func Missing(p Profile, now time.Time) []string {
 	var out []string
 	need := func(ok bool, ptr string) {
@@ -23,10 +26,13 @@ func Missing(p Profile, now time.Time) []string {
 	need(p.Gender != "", "/gender")
 	need(p.BirthDate != "", "/birthDate")
 	need(p.BirthPlace != "", "/birthPlace")
-	need(p.Citizenship != "", "/citizenship")
-	if p.Citizenship == "RUS" {
-		need(p.Passport != nil, "/passport")
+	need(p.Citizenship != "", pointerCitizenship)
+	switch {
+	case p.Citizenship == RF:
+		need(p.Passport != nil, pointerPassport)
 		need(p.SNILS != "", "/snils")
+	case p.Foreign():
+		need(p.ForeignDocument != nil, pointerForeignDocument)
 	}
 	if p.Passport != nil && p.BirthDate != "" {
 		birth, err1 := person.ParseDate(p.BirthDate)

@@ -34,6 +34,15 @@ type Passport struct {
 	SubdivisionCode string `json:"subdivisionCode"`
 }
 
+// ForeignDocument is a foreign citizen's identity document as the client
+// sends it (SPEC §2.5): its type (person.ForeignPassport, …), number and
+// issuing country (ISO 3166-1 alpha-3).
+type ForeignDocument struct {
+	Type    string `json:"type"`
+	Number  string `json:"number"`
+	Country string `json:"country"`
+}
+
 // Address is a postal address: postcode and the rest as one line.
 type Address struct {
 	Postcode string `json:"postcode"`
@@ -56,6 +65,10 @@ type Profile struct {
 	OMS                 string    `json:"oms,omitempty"`
 	RegistrationAddress *Address  `json:"registrationAddress,omitempty"`
 	ResidenceAddress    *Address  `json:"residenceAddress,omitempty"`
+
+	// ForeignDocument is a foreign citizen's identity document, in place
+	// of the RF passport (SPEC §2.5).
+	ForeignDocument *ForeignDocument `json:"foreignDocument,omitempty"`
 }
 
 // Patch is a JSON merge patch (RFC 7396) of a Profile: a field with a
@@ -128,33 +141,40 @@ func Open(ctx context.Context, o Opener, accountID string, sealed []byte) (Profi
 // Save applies a patch to the draft: every field in it is validated before
 // anything is written, and a bad field changes nothing.
 func (f *Flow) Save(ctx context.Context, accountID string, patch Patch) (Profile, error) {
+	p, _, err := f.SaveVersion(ctx, accountID, patch)
+	return p, err
+}
+
+// SaveVersion is Save that also returns the version written, so a caller
+// that shows it needs no second read.
+func (f *Flow) SaveVersion(ctx context.Context, accountID string, patch Patch) (Profile, int64, error) {
 	for race := 0; race < 8; race++ {
 		p, version, err := f.Get(ctx, accountID)
 		if err != nil {
-			return Profile{}, err
+			return Profile{}, 0, err
 		}
 		next, err := apply(p, patch, f.Now())
 		if err != nil {
-			return Profile{}, err
+			return Profile{}, 0, err
 		}
 		plain, err := json.Marshal(next)
 		if err != nil {
-			return Profile{}, err
+			return Profile{}, 0, err
 		}
 		sealed, err := f.Sealer.Seal(ctx, plain, aad(accountID))
 		if err != nil {
-			return Profile{}, fmt.Errorf("seal profile of %s: %w", accountID, err)
+			return Profile{}, 0, fmt.Errorf("seal profile of %s: %w", accountID, err)
 		}
 		err = f.Store.SaveProfile(ctx, accountID, sealed, version+1)
 		if errors.Is(err, ErrChanged) {
 			continue
 		}
 		if err != nil {
-			return Profile{}, fmt.Errorf("save profile of %s: %w", accountID, err)
+			return Profile{}, 0, fmt.Errorf("save profile of %s: %w", accountID, err)
 		}
-		return next, nil
+		return next, version + 1, nil
 	}
-	return Profile{}, ErrChanged
+	return Profile{}, 0, ErrChanged
 }
 
 // apply validates and merges a patch; it reports every bad field at once.
@@ -180,6 +200,9 @@ func apply(p Profile, patch Patch, now time.Time) (Profile, error) {
 	}
 	if p.NoPatronymic && p.Patronymic != "" {
 		fs.Add("/noPatronymic", "patronymic-invalid")
+	}
+	if len(fs) == 0 {
+		fs = append(fs, mismatches(p, patch)...)
 	}
 	return p, fs.Err()
 }
@@ -292,6 +315,7 @@ var fields = map[string]setter{
 		return d.Value(), nil
 	}),
 	"passport":            object(func(p *Profile, v *Passport) { p.Passport = v }, parsePassport),
+	"foreignDocument":     object(func(p *Profile, v *ForeignDocument) { p.ForeignDocument = v }, parseForeignDocument),
 	"registrationAddress": object(func(p *Profile, v *Address) { p.RegistrationAddress = v }, parseAddress),
 	"residenceAddress":    object(func(p *Profile, v *Address) { p.ResidenceAddress = v }, parseAddress),
 }

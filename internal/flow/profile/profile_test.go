@@ -183,7 +183,13 @@ func TestMissing(t *testing.T) {
 		{"complete", func(*profile.Profile) {}, nil},
 		{"empty", func(p *profile.Profile) { *p = profile.Profile{} }, []string{"/patronymic", "/gender", "/birthDate", "/birthPlace", "/citizenship"}},
 		{"RF citizen without passport and SNILS", func(p *profile.Profile) { p.Passport, p.SNILS = nil, "" }, []string{"/passport", "/snils"}},
-		{"foreign citizen needs no SNILS", func(p *profile.Profile) { p.Citizenship, p.Passport, p.SNILS = "DEU", nil, "" }, nil},
+		{"foreign citizen needs no SNILS", func(p *profile.Profile) {
+			p.Citizenship, p.Passport, p.SNILS = "DEU", nil, ""
+			p.ForeignDocument = &profile.ForeignDocument{Type: "passport", Number: "C01X00T47", Country: "DEU"}
+		}, nil},
+		{"foreign citizen without a foreign document", func(p *profile.Profile) { p.Citizenship, p.Passport, p.SNILS = "DEU", nil, "" }, []string{"/foreignDocument"}},
+		{"foreign citizen with an RF passport: a conflict, not missing", func(p *profile.Profile) { p.Citizenship, p.SNILS = "DEU", "" }, []string{"/foreignDocument"}},
+		{"no citizenship: no document asked for yet", func(p *profile.Profile) { p.Citizenship, p.Passport, p.SNILS = "", nil, "" }, []string{"/citizenship"}},
 		{"passport before the 14th birthday", func(p *profile.Profile) { p.Passport.IssueDate = "2003-01-01" }, []string{"/passport/issueDate"}},
 		{"no patronymic, said so", func(p *profile.Profile) { p.Patronymic, p.NoPatronymic = "", true }, nil},
 	}

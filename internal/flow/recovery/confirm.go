@@ -105,11 +105,14 @@ func (f *Flow) Confirm(ctx context.Context, in ConfirmInput) (Status, error) {
 
 // identified checks what the account asks for besides the code: its SNILS
 // when it is standard or confirmed (compared by blind index; an account
-// that has none yet cannot pass), and the security answer when one is
-// set. The answer costs one argon2id check whether or not one is set.
+// that has none cannot pass, unless it is a foreign citizen's, standard
+// by a foreign document without a SNILS: SPEC §2.5 makes the SNILS
+// optional for them, so none is asked), and the security answer when one
+// is set. The answer costs one argon2id check whether or not one is set.
 func (f *Flow) identified(a account.Account, p proof) bool {
 	ok := true
-	if a.AtLeast(account.Standard) {
+	withoutSNILS := a.SNILSIndex == "" && a.ForeignDocumentIndex != ""
+	if a.AtLeast(account.Standard) && !withoutSNILS {
 		got := ""
 		if !p.snils.IsZero() {
 			got = f.Index.Index(purposeSNILS, p.snils.Value())

@@ -20,15 +20,24 @@ import (
 // recover runs a recovery for login to the confirmed step.
 func recoverTo(t testing.TB, e *flowtest.Env, login, contact string, in recovery.ConfirmInput) string {
 	t.Helper()
+	id, err := tryConfirm(t, e, login, contact, in)
+	if err != nil {
+		t.Fatalf("Confirm() error = %v", err)
+	}
+	return id
+}
+
+// tryConfirm starts a recovery for login and confirms it with in and the
+// code sent to contact; it returns the recovery id and Confirm's error.
+func tryConfirm(t testing.TB, e *flowtest.Env, login, contact string, in recovery.ConfirmInput) (string, error) {
+	t.Helper()
 	st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: login, Locale: "ru", ClientIP: ip})
 	if err != nil {
 		t.Fatalf("Start() error = %v", err)
 	}
 	in.ID, in.Code = st.ID, e.Sent.LastCode(t, contact)
-	if _, err := e.Recovery.Confirm(ctx, in); err != nil {
-		t.Fatalf("Confirm() error = %v", err)
-	}
-	return st.ID
+	_, err = e.Recovery.Confirm(ctx, in)
+	return st.ID, err
 }
 
 func TestRecoveryRevokesEverySessionAndTellsEveryContact(t *testing.T) {
@@ -351,13 +360,7 @@ func TestIdentityChecks(t *testing.T) {
 				attrs["securityAnswerHash"] = h
 			}
 			e.SetAccount(t, id, attrs)
-			st, err := e.Recovery.Start(ctx, recovery.StartInput{Login: phone, ClientIP: ip})
-			if err != nil {
-				t.Fatalf("Start() error = %v", err)
-			}
-			in := tt.in
-			in.ID, in.Code = st.ID, e.Sent.LastCode(t, phone)
-			_, err = e.Recovery.Confirm(ctx, in)
+			_, err := tryConfirm(t, e, phone, phone, tt.in)
 			if !errors.Is(err, tt.wantErr) && !(err == nil && tt.wantErr == nil) {
 				t.Fatalf("Confirm() = %v, want %v", err, tt.wantErr)
 			}
