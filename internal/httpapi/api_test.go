@@ -58,7 +58,7 @@ type system struct {
 	logs      *syncBuffer
 }
 
-func newSystem(t *testing.T) *system {
+func newSystem(t *testing.T, tune ...func(*config.Config)) *system {
 	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	dir := t.TempDir()
@@ -77,6 +77,9 @@ func newSystem(t *testing.T) *system {
 	cfg.LocalSigningKeyFile = filepath.Join(dir, "signing.pem")
 	cfg.MailOutbox = filepath.Join(dir, "mail.jsonl")
 	cfg.Password.Argon2MemKiB, cfg.Password.Argon2Time = 64, 1
+	for _, f := range tune {
+		f(&cfg)
+	}
 	ctx := context.Background()
 	awsCfg, err := local.AWSConfig(ctx)
 	if err != nil {
@@ -120,6 +123,7 @@ func (s *system) do(t testing.TB, req events.APIGatewayV2HTTPRequest) (events.AP
 	if err != nil {
 		t.Fatalf("Handle() error = %v, want nil (handlers never fail)", err)
 	}
+	conform(t, req, res)
 	var body map[string]any
 	if res.Body != "" {
 		if err := json.Unmarshal([]byte(res.Body), &body); err != nil {
