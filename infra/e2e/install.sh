@@ -17,7 +17,7 @@ if ! bash "$here/chromium.sh" >/dev/null; then
 	"${sudo[@]}" apt-get update -qq
 	# Headless needs no recommends (printing, desktop integration); the
 	# DejaVu fonts cover Cyrillic.
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >&2
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >&2
 	bash "$here/chromium.sh" >/dev/null || { echo "install.sh: chromium is still missing" >&2; exit 1; }
 fi
 
