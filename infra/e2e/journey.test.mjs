@@ -273,7 +273,12 @@ describe('the web client against the local stack', { concurrency: 2 }, () => {
   /** Where the letter went: the newest panel entry that is neither SMS nor mail. */
   async function letterRecipient(page) {
     const entry = page.locator('#dev-outbox li:not([data-channel="sms"]):not([data-channel="mail"])').first();
-    await entry.waitFor({ timeout: 30_000 });
+    try {
+      await entry.waitFor({ timeout: 30_000 });
+    } catch {
+      assert.fail('the letter is ordered, but no letter appeared in the development panel: make run\'s postal '
+        + 'simulator should append its letters (with the code) to .local/<name>-outbox.jsonl like the SMS and mail outboxes');
+    }
     return entry.getAttribute('data-to');
   }
 
