@@ -643,6 +643,7 @@ function applyLanguage(l) {
   document.title = `${$(`#view-${state.view} h1`).textContent} — portalid`;
   shownCheck = '';
   shownOutbox = '';
+  $('#status').textContent = ''; // said in the other language
   renderConfirm();
   renderAccount();
   renderOutbox();
