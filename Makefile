@@ -37,6 +37,12 @@ fuzz:
 		done; \
 	done
 
+# End-to-end tests of the web client in Debian's Chromium against a local
+# stack of their own (infra/e2e/run.sh); screenshots land in .local/e2e/.
+.PHONY: e2e
+e2e: emulators
+	@bash infra/e2e/run.sh
+
 deploy:
 	sam build && sam deploy --config-env $(ENV)
 

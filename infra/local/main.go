@@ -9,7 +9,9 @@
 //		runs the whole system for a person: DynamoDB Local with its data
 //		in .local/dynamodb, the fake SNS writing .local/sms-outbox.jsonl,
 //		the local Step Functions, and the API on http://127.0.0.1:8080 (or
-//		$PORT) until Ctrl-C.
+//		$PORT) until Ctrl-C, with the web client of web/ and the
+//		development outbox (local.OutboxPath) on the same origin;
+//		LOCAL_STATE_DIR moves .local (make e2e runs its own stack).
 //	go run ./infra/local sign-challenge -surname S -given G [-snils N] CHALLENGE
 //		prints a detached CMS signature (base64) over a signature
 //		challenge, by a certificate for that person from the development
@@ -183,6 +185,9 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 		return err
 	}
 	state := filepath.Join(root, ".local")
+	if dir := os.Getenv("LOCAL_STATE_DIR"); dir != "" { // make e2e keeps its own
+		state = dir
+	}
 	keys := filepath.Join(state, "keys")
 	smsOutbox := filepath.Join(state, "sms-outbox.jsonl")
 	mailOutbox := filepath.Join(state, "mail-outbox.jsonl")
@@ -282,7 +287,8 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	gw := local.NewGateway(api.Handle, httpapi.Match)
 	gw.Log = log
 	gw.IAM = opAuth
-	srv, err := local.Serve(gw, port)
+	// The web client (web/) and the development outbox share the API's origin.
+	srv, err := local.Serve(local.Site(gw, filepath.Join(root, "web"), state), port)
 	if err != nil {
 		return err
 	}
@@ -311,8 +317,8 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 }
 
 func banner(w io.Writer, api, ddb, sms, mail string) {
-	fmt.Fprintf(w, "\nportalid is running\n  API           %s\n  DynamoDB      %s (table %s)\n  SMS outbox    %s\n  mail outbox   %s\nCtrl-C stops everything.\n\n",
-		api, ddb, TableName, sms, mail)
+	fmt.Fprintf(w, "\nportalid is running\n  API           %s\n  web client    %s/\n  DynamoDB      %s (table %s)\n  SMS outbox    %s\n  mail outbox   %s\nCtrl-C stops everything.\n\n",
+		api, api, ddb, TableName, sms, mail)
 }
 
 func shutdown(s *local.Server) error {

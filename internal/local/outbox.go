@@ -18,6 +18,8 @@ type OutboxEntry struct {
 	To      string    `json:"to"`
 	Message string    `json:"message"`
 	At      time.Time `json:"at"` // RFC 3339, UTC
+	// Subject is set on mail.
+	Subject string `json:"subject,omitempty"`
 	// Optional details of an SMS publish.
 	SenderID  string `json:"senderId,omitempty"`
 	SMSType   string `json:"smsType,omitempty"`
