@@ -63,7 +63,7 @@ type system struct {
 	keysFile string // the master key, for tests that act beside the API
 }
 
-func newSystem(t *testing.T, tune ...func(*config.Config)) *system {
+func newSystem(t *testing.T) *system {
 	t.Helper()
 	return newSystemWith(t, nil)
 }
@@ -89,9 +89,6 @@ func newSystemWith(t *testing.T, edit func(*config.Config, *app.Options)) *syste
 	cfg.LocalSigningKeyFile = filepath.Join(dir, "signing.pem")
 	cfg.MailOutbox = filepath.Join(dir, "mail.jsonl")
 	cfg.Password.Argon2MemKiB, cfg.Password.Argon2Time = 64, 1
-	for _, f := range tune {
-		f(&cfg)
-	}
 	ctx := context.Background()
 	awsCfg, err := local.AWSConfig(ctx)
 	if err != nil {

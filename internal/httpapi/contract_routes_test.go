@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/portalid/portalid/internal/app"
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/local"
 )
@@ -24,7 +25,7 @@ import (
 func TestContractEveryRoute(t *testing.T) {
 	t.Parallel()
 	mail := filepath.Join(t.TempDir(), "mail.jsonl")
-	s := newSystem(t, func(c *config.Config) {
+	s := newSystemWith(t, func(c *config.Config, _ *app.Options) {
 		c.Registration.ResendMinInterval = 0 // resends answer at once
 		c.MailOutbox = mail
 		c.IdentityCheckStateMachineARN = os.Getenv("IDENTITY_CHECK_STATE_MACHINE_ARN")
