@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,6 +27,7 @@ import (
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/local"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/testenv"
 	"github.com/portalid/portalid/internal/token"
 )
@@ -56,13 +58,14 @@ type system struct {
 	table     string
 	smsOutbox string
 	logs      *syncBuffer
+	metrics   *syncBuffer // EMF lines (internal/metric)
 }
 
 func newSystem(t *testing.T) *system {
 	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	dir := t.TempDir()
-	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}}
+	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}, metrics: &syncBuffer{}}
 	fakeSNS := httptest.NewServer(local.NewSNS(s.smsOutbox))
 	t.Cleanup(fakeSNS.Close)
 	if err := cipher.GenerateKeyFile(filepath.Join(dir, "keys")); err != nil {
@@ -86,6 +89,7 @@ func newSystem(t *testing.T) *system {
 		DynamoDB: []func(*dynamodb.Options){func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true }},
 		SNS:      []func(*sns.Options){func(o *sns.Options) { o.BaseEndpoint = aws.String(fakeSNS.URL) }},
 		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)),
+		Metrics:  metric.New(s.metrics, "", "test", time.Now),
 	})
 	if err != nil {
 		t.Fatalf("app.New() error = %v", err)
