@@ -32,6 +32,11 @@ var loadDoc = sync.OnceValues(func() (*doc, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseDoc(root, path, b)
+})
+
+// parseDoc parses a template; the mutation tests parse their own copy.
+func parseDoc(root, path string, b []byte) (*doc, error) {
 	var n yaml.Node
 	if err := yaml.Unmarshal(b, &n); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
@@ -40,7 +45,7 @@ var loadDoc = sync.OnceValues(func() (*doc, error) {
 		return nil, fmt.Errorf("%s: want one YAML document holding a mapping", path)
 	}
 	return &doc{root: root, path: path, top: n.Content[0]}, nil
-})
+}
 
 // tmpl returns the parsed template or stops the test.
 func tmpl(t *testing.T) *doc {
@@ -279,6 +284,14 @@ func (d *doc) ofType(typ string) []resource {
 }
 
 func (d *doc) functions() []resource { return d.ofType("AWS::Serverless::Function") }
+
+func (d *doc) stateMachines() []resource { return d.ofType("AWS::Serverless::StateMachine") }
+
+// isType reports whether the template has a resource id of type typ.
+func (d *doc) isType(id, typ string) bool {
+	r, ok := d.resource(id)
+	return ok && r.typ() == typ
+}
 
 // effective returns a function's property as SAM sees it after merging
 // Globals.Function: the function's own value, else the global one. (Maps are
