@@ -61,7 +61,7 @@ func policyStatements(r resource, ps *problems) []statement {
 			}
 			r := lookup(s, "Resource")
 			var rs []*yaml.Node
-			if r != nil && r.Kind == yaml.SequenceNode {
+			if r != nil && r.Kind == yaml.SequenceNode && !strings.HasPrefix(r.Tag, "!") || r != nil && r.Tag == "!!seq" {
 				rs = r.Content
 			} else if r != nil {
 				rs = []*yaml.Node{r}
@@ -350,7 +350,22 @@ func TestNeedsComplete(t *testing.T) {
 	}
 }
 
+// restoredTableARN is the ARN the table statements name once
+// RestoredTableName switches the functions to a restored table.
+const restoredTableARN = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${RestoredTableName}"
+
+// onAccountsTable reports whether r is the AccountsTable ARN (or an index
+// ARN of it), switched to the restored table's by UseRestoredTable.
 func onAccountsTable(r *yaml.Node) bool {
+	if r != nil && r.Tag == "!If" {
+		if len(r.Content) != 3 || r.Content[0].Value != "UseRestoredTable" {
+			return false
+		}
+		if format, _, ok := subArgs(r.Content[1]); !ok || format != restoredTableARN {
+			return false
+		}
+		r = r.Content[2]
+	}
 	if res, attr, ok := getAtt(r); ok {
 		return res == "AccountsTable" && attr == "Arn"
 	}

@@ -22,7 +22,7 @@ var (
 	infraParams = map[string]bool{
 		"CorsAllowedOrigins": true, "ThrottleBurst": true, "ThrottleRate": true, "CostlyRouteBurst": true, "CostlyRouteRate": true,
 		"AlarmEmail": true, "DeploymentType": true, "ReservedConcurrency": true, "ProvisionedConcurrency": true,
-		"LogRetentionDays": true, "Api5xxPercent": true, "SmsFailurePercent": true,
+		"LogRetentionDays": true, "Api5xxPercent": true, "SmsFailurePercent": true, "RestoredTableName": true,
 	}
 )
 

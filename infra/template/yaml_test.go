@@ -148,8 +148,19 @@ func strs(n *yaml.Node) ([]string, bool) {
 	return out, true
 }
 
+// restorable is the table a value names in normal operation: for
+// `!If [UseRestoredTable, <restored>, X]` (the point-in-time restore
+// switch, docs/operations.md) it is X; any other value is itself.
+func restorable(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Tag == "!If" && n.Kind == yaml.SequenceNode && len(n.Content) == 3 && n.Content[0].Value == "UseRestoredTable" {
+		return n.Content[2]
+	}
+	return n
+}
+
 // ref returns X for `!Ref X` or `{Ref: X}`.
 func ref(n *yaml.Node) (string, bool) {
+	n = restorable(n)
 	if n == nil {
 		return "", false
 	}
@@ -165,6 +176,7 @@ func ref(n *yaml.Node) (string, bool) {
 // getAtt returns the resource and attribute of `!GetAtt R.A`,
 // `!GetAtt [R, A]` or `{Fn::GetAtt: [R, A]}`.
 func getAtt(n *yaml.Node) (res, attr string, ok bool) {
+	n = restorable(n)
 	if n == nil {
 		return "", "", false
 	}
