@@ -1,6 +1,7 @@
 package template
 
 import (
+	"debug/buildinfo"
 	"debug/elf"
 	"os"
 	"os/exec"
@@ -144,16 +145,17 @@ func TestBootstrap(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v\n%s", f.shown, err, out)
 				}
-				checkBootstrap(t, filepath.Join(dir, "bootstrap"), f.shown)
+				checkBootstrap(t, filepath.Join(dir, "bootstrap"), f.shown, module+"/functions/"+stem(fn.id))
 			}
 		})
 	}
 }
 
 // checkBootstrap opens a built bootstrap and checks it is an AArch64 ELF
-// executable, statically linked (no interpreter, no needed libraries) and
-// stripped (no symbol table).
-func checkBootstrap(t *testing.T, path, how string) {
+// executable, statically linked (no interpreter, no needed libraries),
+// stripped (no symbol table), and the function's own main package built
+// with the Lambda settings.
+func checkBootstrap(t *testing.T, path, how, mainPkg string) {
 	t.Helper()
 	st, err := os.Stat(path)
 	if err != nil {
@@ -183,5 +185,30 @@ func checkBootstrap(t *testing.T, path, how string) {
 	}
 	if f.Section(".symtab") != nil {
 		t.Errorf("%s: bootstrap has a .symtab section: not stripped (-ldflags -s)", how)
+	}
+	checkBuildInfo(t, path, how, mainPkg)
+}
+
+// checkBuildInfo reads the build settings the Go linker records in the
+// binary (they survive stripping) and checks the flags SAM's build must
+// use: linux/arm64 without cgo, the Lambda build tag, a trimmed path.
+func checkBuildInfo(t *testing.T, path, how, mainPkg string) {
+	t.Helper()
+	info, err := buildinfo.ReadFile(path)
+	if err != nil {
+		t.Errorf("%s: bootstrap carries no Go build info: %v", how, err)
+		return
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	for key, want := range map[string]string{"GOOS": "linux", "GOARCH": "arm64", "CGO_ENABLED": "0", "-tags": "lambda.norpc", "-trimpath": "true"} {
+		if got := settings[key]; got != want {
+			t.Errorf("%s: bootstrap was built with %s=%q, want %q", how, key, got, want)
+		}
+	}
+	if info.Path != mainPkg {
+		t.Errorf("%s: bootstrap is the main package %q, want %q", how, info.Path, mainPkg)
 	}
 }

@@ -19,7 +19,11 @@ var (
 	onlyWhereUsed = map[string]bool{"IDENTITY_CHECK_STATE_MACHINE_ARN": true}
 	localOnlyVars = map[string]bool{"LOCAL_KEYS_FILE": true, "MAIL_OUTBOX": true, "LOCAL_SIGNING_KEY_FILE": true}
 	// infraParams are the Parameters that configure the stack, not the Go code.
-	infraParams = map[string]bool{"CorsAllowedOrigins": true, "ThrottleBurst": true, "ThrottleRate": true, "AlarmEmail": true}
+	infraParams = map[string]bool{
+		"CorsAllowedOrigins": true, "ThrottleBurst": true, "ThrottleRate": true, "CostlyRouteBurst": true, "CostlyRouteRate": true,
+		"AlarmEmail": true, "DeploymentType": true, "ReservedConcurrency": true, "ProvisionedConcurrency": true,
+		"LogRetentionDays": true, "Api5xxPercent": true, "SmsFailurePercent": true, "RestoredTableName": true,
+	}
 )
 
 // TestParameters checks that every config variable with a Param has a
@@ -27,50 +31,53 @@ var (
 // declares no Parameter the Go config and the stack do not use.
 func TestParameters(t *testing.T) {
 	t.Parallel()
-	d := tmpl(t)
+	report(t, paramProblems(tmpl(t)))
+}
+
+func paramProblems(d *doc) []string {
+	var ps problems
 	known := map[string]bool{}
 	for _, v := range config.Vars() {
 		if v.Param == "" {
 			continue
 		}
 		known[v.Param] = true
-		t.Run(v.Param, func(t *testing.T) {
-			t.Parallel()
-			p := lookup(d.top, "Parameters", v.Param)
-			if p == nil {
-				t.Fatalf("config variable %s names Parameter %s, which template.yaml lacks", v.Env, v.Param)
+		p := lookup(d.top, "Parameters", v.Param)
+		if p == nil {
+			ps.add("config variable %s names Parameter %s, which template.yaml lacks", v.Env, v.Param)
+			continue
+		}
+		if typ, _ := scalar(lookup(p, "Type")); typ != "String" {
+			ps.add("Parameters.%s.Type = %q, want String (Go parses the value)", v.Param, typ)
+		}
+		def, ok := scalar(lookup(p, "Default"))
+		if !ok || def != v.Default {
+			ps.add("Parameters.%s.Default = %q, want %q, the default of %s in internal/config", v.Param, def, v.Default, v.Env)
+		}
+		if vals, ok := strs(lookup(p, "AllowedValues")); ok && !slices.Contains(vals, v.Default) {
+			ps.add("Parameters.%s.AllowedValues %q lacks the Go default %q", v.Param, vals, v.Default)
+		}
+		if pat, ok := scalar(lookup(p, "AllowedPattern")); ok {
+			re, err := regexp.Compile(pat)
+			if err != nil {
+				ps.add("Parameters.%s.AllowedPattern %q: %v", v.Param, pat, err)
+			} else if !re.MatchString(v.Default) {
+				ps.add("Parameters.%s.AllowedPattern %q rejects the Go default %q", v.Param, pat, v.Default)
 			}
-			if typ, _ := scalar(lookup(p, "Type")); typ != "String" {
-				t.Errorf("Parameters.%s.Type = %q, want String (Go parses the value)", v.Param, typ)
-			}
-			def, ok := scalar(lookup(p, "Default"))
-			if !ok || def != v.Default {
-				t.Errorf("Parameters.%s.Default = %q, want %q, the default of %s in internal/config", v.Param, def, v.Default, v.Env)
-			}
-			if vals, ok := strs(lookup(p, "AllowedValues")); ok && !slices.Contains(vals, v.Default) {
-				t.Errorf("Parameters.%s.AllowedValues %q lacks the Go default %q", v.Param, vals, v.Default)
-			}
-			if pat, ok := scalar(lookup(p, "AllowedPattern")); ok {
-				re, err := regexp.Compile(pat)
-				if err != nil {
-					t.Errorf("Parameters.%s.AllowedPattern %q: %v", v.Param, pat, err)
-				} else if !re.MatchString(v.Default) {
-					t.Errorf("Parameters.%s.AllowedPattern %q rejects the Go default %q", v.Param, pat, v.Default)
-				}
-			} else if v.Limit {
-				t.Errorf("Parameters.%s: a SPEC limit needs an AllowedPattern, so a bad override fails at deploy, not at cold start", v.Param)
-			}
-			desc, _ := scalar(lookup(p, "Description"))
-			if v.Limit && !strings.Contains(desc, "SPEC §") {
-				t.Errorf("Parameters.%s.Description = %q, want it to cite the SPEC rule (SPEC §…)", v.Param, desc)
-			}
-		})
+		} else if v.Limit {
+			ps.add("Parameters.%s: a SPEC limit needs an AllowedPattern, so a bad override fails at deploy, not at cold start", v.Param)
+		}
+		desc, _ := scalar(lookup(p, "Description"))
+		if v.Limit && !strings.Contains(desc, "SPEC §") {
+			ps.add("Parameters.%s.Description = %q, want it to cite the SPEC rule (SPEC §…)", v.Param, desc)
+		}
 	}
 	for _, name := range keys(lookup(d.top, "Parameters")) {
 		if !known[name] && !infraParams[name] {
-			t.Errorf("Parameter %s is neither a Param of internal/config.Vars() nor one of the infrastructure parameters %q", name, sorted(infraParams))
+			ps.add("Parameter %s is neither a Param of internal/config.Vars() nor one of the infrastructure parameters %q", name, sorted(infraParams))
 		}
 	}
+	return ps
 }
 
 // TestEnvironment checks that each function gets every config variable it

@@ -163,8 +163,8 @@ func checkAccessLog(t *testing.T, d *doc, settings *yaml.Node) {
 		t.Error("Api AccessLogSettings.DestinationArn must be !GetAtt <LogGroup>.Arn of an AWS::Logs::LogGroup in this template")
 	}
 	if r, found := d.resource(group); found {
-		if days, _ := scalar(r.prop("RetentionInDays")); days == "" {
-			t.Errorf("%s: set RetentionInDays; access logs should not be kept forever", group)
+		if !keptLimited(r) {
+			t.Errorf("%s: set RetentionInDays (a number or !Ref LogRetentionDays); access logs should not be kept forever", group)
 		}
 	}
 	format, _ := scalar(lookup(settings, "Format"))
@@ -182,4 +182,15 @@ func checkAccessLog(t *testing.T, d *doc, settings *yaml.Node) {
 			}
 		}
 	}
+}
+
+// keptLimited reports whether a log group sets RetentionInDays, as a
+// number or the LogRetentionDays parameter.
+func keptLimited(r resource) bool {
+	n := r.prop("RetentionInDays")
+	if p, ok := ref(n); ok {
+		return p == "LogRetentionDays"
+	}
+	days, _ := scalar(n)
+	return days != ""
 }

@@ -73,7 +73,8 @@ func overrides(s string) map[string]string {
 }
 
 // TestSamconfig checks the deploy environments: their stack names and
-// stages, a change set to confirm for prod, and that every override names a
+// stages, a change set to confirm for prod, gradual deploys and an alarm
+// address in prod (dev deploys at once), and that every override names a
 // template Parameter with a value it accepts.
 func TestSamconfig(t *testing.T) {
 	t.Parallel()
@@ -81,10 +82,10 @@ func TestSamconfig(t *testing.T) {
 	cfg := readSamconfig(t, filepath.Join(d.root, "samconfig.toml"))
 	envs := []struct {
 		env, stack, stage string
-		confirm           bool
+		confirm, gradual  bool
 	}{
-		{"default", "portalid-dev", "dev", false},
-		{"prod", "portalid-prod", "prod", true},
+		{"default", "portalid-dev", "dev", false, false},
+		{"prod", "portalid-prod", "prod", true, true},
 	}
 	for _, e := range envs {
 		t.Run(e.env, func(t *testing.T) {
@@ -113,6 +114,16 @@ func TestSamconfig(t *testing.T) {
 			}
 			for _, name := range sorted(ov) {
 				checkOverride(t, d, e.env, name, ov[name])
+			}
+			deploy := ov["DeploymentType"]
+			if deploy == "" {
+				deploy, _ = scalar(lookup(d.top, "Parameters", "DeploymentType", "Default"))
+			}
+			if gradual := deploy != "AllAtOnce"; gradual != e.gradual {
+				t.Errorf("[%s] deploys with DeploymentType %q; want gradual (canary or linear) %v", e.env, deploy, e.gradual)
+			}
+			if e.env == "prod" && ov["AlarmEmail"] == "" {
+				t.Error("[prod] must set AlarmEmail: alarms nobody receives are no alarms")
 			}
 			if e.env == "prod" {
 				for _, p := range pairs(lookup(d.top, "Parameters")) {

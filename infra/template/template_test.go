@@ -126,6 +126,14 @@ func TestReferences(t *testing.T) {
 	}
 	used := map[string]bool{}
 	check := func(name, at, how string) {
+		// SAM's <Function>.Alias and <Function>.Version name the alias and
+		// version AutoPublishAlias makes.
+		if fn, prop, ok := strings.Cut(name, "."); ok && how == "Ref" && (prop == "Alias" || prop == "Version") {
+			if r, found := d.resource(fn); !found || r.typ() != "AWS::Serverless::Function" || d.effective(r, "AutoPublishAlias") == nil {
+				t.Errorf("%s: Ref %q: %s is not a function with AutoPublishAlias", at, name, fn)
+			}
+			name = fn
+		}
 		used[name] = true
 		if !params[name] && !res[name] && !pseudoParameters[name] {
 			t.Errorf("%s: %s %q names no Parameter, Resource or pseudo parameter", at, how, name)
@@ -379,6 +387,12 @@ func TestGlobals(t *testing.T) {
 	}
 	for _, p := range pairs(lc) {
 		v, _ := scalar(p.val)
+		if p.key == "LogGroup" {
+			if g, ok := ref(p.val); !ok || !d.isType(g, "AWS::Logs::LogGroup") {
+				t.Error("Globals.Function.LoggingConfig.LogGroup must be !Ref of an AWS::Logs::LogGroup of the template (its retention is set there)")
+			}
+			continue
+		}
 		if vals, ok := allowed[p.key]; !ok {
 			t.Errorf("Globals.Function.LoggingConfig.%s: not a LoggingConfig property we expect", p.key)
 		} else if !slices.Contains(vals, v) {

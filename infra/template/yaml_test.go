@@ -32,6 +32,11 @@ var loadDoc = sync.OnceValues(func() (*doc, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseDoc(root, path, b)
+})
+
+// parseDoc parses a template; the mutation tests parse their own copy.
+func parseDoc(root, path string, b []byte) (*doc, error) {
 	var n yaml.Node
 	if err := yaml.Unmarshal(b, &n); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
@@ -40,7 +45,7 @@ var loadDoc = sync.OnceValues(func() (*doc, error) {
 		return nil, fmt.Errorf("%s: want one YAML document holding a mapping", path)
 	}
 	return &doc{root: root, path: path, top: n.Content[0]}, nil
-})
+}
 
 // tmpl returns the parsed template or stops the test.
 func tmpl(t *testing.T) *doc {
@@ -143,8 +148,19 @@ func strs(n *yaml.Node) ([]string, bool) {
 	return out, true
 }
 
+// restorable is the table a value names in normal operation: for
+// `!If [UseRestoredTable, <restored>, X]` (the point-in-time restore
+// switch, docs/operations.md) it is X; any other value is itself.
+func restorable(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Tag == "!If" && n.Kind == yaml.SequenceNode && len(n.Content) == 3 && n.Content[0].Value == "UseRestoredTable" {
+		return n.Content[2]
+	}
+	return n
+}
+
 // ref returns X for `!Ref X` or `{Ref: X}`.
 func ref(n *yaml.Node) (string, bool) {
+	n = restorable(n)
 	if n == nil {
 		return "", false
 	}
@@ -160,6 +176,7 @@ func ref(n *yaml.Node) (string, bool) {
 // getAtt returns the resource and attribute of `!GetAtt R.A`,
 // `!GetAtt [R, A]` or `{Fn::GetAtt: [R, A]}`.
 func getAtt(n *yaml.Node) (res, attr string, ok bool) {
+	n = restorable(n)
 	if n == nil {
 		return "", "", false
 	}
@@ -279,6 +296,14 @@ func (d *doc) ofType(typ string) []resource {
 }
 
 func (d *doc) functions() []resource { return d.ofType("AWS::Serverless::Function") }
+
+func (d *doc) stateMachines() []resource { return d.ofType("AWS::Serverless::StateMachine") }
+
+// isType reports whether the template has a resource id of type typ.
+func (d *doc) isType(id, typ string) bool {
+	r, ok := d.resource(id)
+	return ok && r.typ() == typ
+}
 
 // effective returns a function's property as SAM sees it after merging
 // Globals.Function: the function's own value, else the global one. (Maps are

@@ -33,6 +33,7 @@ import (
 	sigflow "github.com/portalid/portalid/internal/flow/signature"
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/idempotency"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/notify"
 	"github.com/portalid/portalid/internal/registry"
 	"github.com/portalid/portalid/internal/secret"
@@ -49,6 +50,9 @@ type Options struct {
 	DynamoDB []func(*dynamodb.Options)
 	SNS      []func(*sns.Options)
 	Logger   *slog.Logger
+	// Metrics writes the EMF metrics of every request and task; nil (the
+	// local system, tests) writes none.
+	Metrics *metric.Emitter
 }
 
 // Audience is the "aud" of access tokens: this API.
@@ -70,7 +74,7 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	store, index, codes := c.store, c.index, c.codes
 	argon := secret.Argon2{Time: cfg.Password.Argon2Time, MemoryKiB: cfg.Password.Argon2MemKiB, Threads: cfg.Password.Argon2Threads}
 	wants := func(fn string) bool { return opts.Function == "" || opts.Function == fn }
-	s := httpapi.Services{Logger: opts.Logger}
+	s := httpapi.Services{Logger: opts.Logger, Metrics: opts.Metrics}
 
 	policy := secret.Policy{MinLength: cfg.Password.MinLength, MaxLength: cfg.Password.MaxLength}
 	send := courier(cfg, awsCfg, opts)
@@ -250,7 +254,7 @@ func Tasks(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Optio
 		return task.Dispatcher{}, err
 	}
 	reg := &registry.Simulator{Answerer: &identity.Recorder{Store: c.store, Next: &registry.StepFunctions{Client: sfn.NewFromConfig(awsCfg)}, Now: time.Now, Log: opts.Logger}, Latency: cfg.Identity.RegistryLatency}
-	return task.Dispatcher{Tasks: task.Identity(c.identity(cfg, awsCfg, courier(cfg, awsCfg, opts), reg)), Log: opts.Logger}, nil
+	return task.Dispatcher{Tasks: task.Identity(c.identity(cfg, awsCfg, courier(cfg, awsCfg, opts), reg)), Log: opts.Logger, Metrics: opts.Metrics}, nil
 }
 
 // courier sends SMS through SNS and mail through SES, or to the local

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/logging"
+	"github.com/portalid/portalid/internal/metric"
 )
 
 // Main is the whole main of an API Lambda function: logger, configuration,
@@ -18,7 +20,7 @@ import (
 // broken configuration after logging which part is broken (never a value).
 func Main(function string) {
 	ctx, cfg, awsCfg, log := boot(function)
-	api, err := New(ctx, cfg, awsCfg, Options{Function: function, Logger: log})
+	api, err := New(ctx, cfg, awsCfg, Options{Function: function, Logger: log, Metrics: metrics(cfg)})
 	exitOn(log, function, err)
 	lambda.Start(api.Handle)
 }
@@ -26,7 +28,7 @@ func Main(function string) {
 // MainTasks is the whole main of the Step Functions task function.
 func MainTasks() {
 	ctx, cfg, awsCfg, log := boot("tasks")
-	d, err := Tasks(ctx, cfg, awsCfg, Options{Function: "tasks", Logger: log})
+	d, err := Tasks(ctx, cfg, awsCfg, Options{Function: "tasks", Logger: log, Metrics: metrics(cfg)})
 	exitOn(log, "tasks", err)
 	lambda.Start(d.Lambda)
 }
@@ -40,6 +42,12 @@ func boot(function string) (context.Context, config.Config, aws.Config, *slog.Lo
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	exitOn(log, function, err)
 	return ctx, cfg, awsCfg, log
+}
+
+// metrics writes EMF lines to stdout, where Lambda hands them to
+// CloudWatch Logs, which extracts the metrics.
+func metrics(cfg config.Config) *metric.Emitter {
+	return metric.New(os.Stdout, cfg.MetricNamespace, cfg.Stage, time.Now)
 }
 
 func exitOn(log *slog.Logger, function string, err error) {

@@ -24,6 +24,7 @@ type Config struct {
 	SigningKeyID        string // SIGNING_KEY_ID: the KMS key that signs access tokens (AWS)
 	LocalSigningKeyFile string // LOCAL_SIGNING_KEY_FILE: PEM key that signs access tokens (make run, tests)
 	DataKeyID           string // DATA_KEY_ID: the KMS key whose data keys encrypt personal data (AWS)
+	MetricNamespace     string // METRIC_NAMESPACE: CloudWatch namespace of the EMF metrics (internal/metric)
 	// IdentityCheckStateMachineARN is IDENTITY_CHECK_STATE_MACHINE_ARN.
 	IdentityCheckStateMachineARN string
 
@@ -138,6 +139,7 @@ func Vars() []Var {
 		dur("REGISTRY_LATENCY", "RegistryLatency", "2s", func(c *Config) *time.Duration { return &c.Identity.RegistryLatency }),
 		str("LOCAL_SIGNING_KEY_FILE", "", "", func(c *Config) *string { return &c.LocalSigningKeyFile }),
 		str("PUBLIC_URL", "PublicUrl", "http://127.0.0.1:8080", func(c *Config) *string { return &c.PublicURL }),
+		str("METRIC_NAMESPACE", "MetricNamespace", "portalid", func(c *Config) *string { return &c.MetricNamespace }),
 
 		dur("SMS_CODE_TTL", "SmsCodeTtl", "300s", func(c *Config) *time.Duration { return &c.Registration.SMSCodeTTL }),
 		dur("EMAIL_LINK_TTL", "EmailLinkTtl", "72h", func(c *Config) *time.Duration { return &c.Registration.EmailLinkTTL }),

@@ -25,6 +25,7 @@ import (
 	"github.com/portalid/portalid/internal/flow/settings"
 	sigflow "github.com/portalid/portalid/internal/flow/signature"
 	"github.com/portalid/portalid/internal/idempotency"
+	"github.com/portalid/portalid/internal/metric"
 )
 
 // Services are the flows the API serves. A Lambda function sets only the
@@ -51,6 +52,9 @@ type Services struct {
 	// Idempotency-Key; nil turns the header off.
 	Idempotency *idempotency.Keeper
 	Logger      *slog.Logger
+	// Metrics writes the metrics a request noted (internal/metric) once it
+	// is served; nil writes none.
+	Metrics *metric.Emitter
 }
 
 // API serves the routes of the table. The same value serves Lambda, the
@@ -59,6 +63,7 @@ type API struct {
 	handlers map[string]handler
 	idem     *idempotency.Keeper
 	log      *slog.Logger
+	metrics  *metric.Emitter
 }
 
 // handler answers one route; it returns the response or an error that
@@ -75,7 +80,7 @@ var idempotent = map[string]bool{
 
 // New builds the API over the services.
 func New(s Services) *API {
-	a := &API{handlers: map[string]handler{}, idem: s.Idempotency, log: s.Logger}
+	a := &API{handlers: map[string]handler{}, idem: s.Idempotency, log: s.Logger, metrics: s.Metrics}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -153,6 +158,8 @@ func New(s Services) *API {
 // logs once per request: route, status, fault and duration.
 func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	start := time.Now()
+	ctx, counted := metric.Collect(ctx)
+	defer a.emit(ctx, counted)
 	h, ok := a.handlers[req.RouteKey]
 	if !ok {
 		h = notFound
@@ -194,6 +201,14 @@ func replayed(stored idempotency.Response) events.APIGatewayV2HTTPResponse {
 	return events.APIGatewayV2HTTPResponse{StatusCode: stored.Status, Body: stored.Body, Headers: map[string]string{
 		"content-type": stored.ContentType, "cache-control": "no-store", "idempotent-replayed": "true",
 	}}
+}
+
+// emit writes the metrics the request noted; a failure to write them is
+// logged, never the client's problem.
+func (a *API) emit(ctx context.Context, b *metric.Batch) {
+	if err := a.metrics.Emit(b); err != nil {
+		a.log.WarnContext(ctx, "metrics not written", "error", err.Error())
+	}
 }
 
 // serve runs a handler and turns its error into problem+json, returning

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,6 +27,7 @@ import (
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/local"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/testenv"
 	"github.com/portalid/portalid/internal/token"
 )
@@ -60,7 +62,8 @@ type system struct {
 	// build one function's API over the same table and keys.
 	cfg      config.Config
 	awsCfg   aws.Config
-	keysFile string // the master key, for tests that act beside the API
+	keysFile string      // the master key, for tests that act beside the API
+	metrics  *syncBuffer // EMF lines (internal/metric)
 }
 
 func newSystem(t *testing.T) *system {
@@ -74,7 +77,7 @@ func newSystemWith(t *testing.T, edit func(*config.Config, *app.Options)) *syste
 	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	dir := t.TempDir()
-	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}, keysFile: filepath.Join(dir, "keys")}
+	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}, metrics: &syncBuffer{}, keysFile: filepath.Join(dir, "keys")}
 	fakeSNS := httptest.NewServer(local.NewSNS(s.smsOutbox))
 	t.Cleanup(fakeSNS.Close)
 	if err := cipher.GenerateKeyFile(filepath.Join(dir, "keys")); err != nil {
@@ -98,6 +101,7 @@ func newSystemWith(t *testing.T, edit func(*config.Config, *app.Options)) *syste
 		DynamoDB: []func(*dynamodb.Options){func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true }},
 		SNS:      []func(*sns.Options){func(o *sns.Options) { o.BaseEndpoint = aws.String(fakeSNS.URL) }},
 		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)),
+		Metrics:  metric.New(s.metrics, "", "test", time.Now),
 	}
 	if edit != nil {
 		edit(&cfg, &opts)

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/portalid/portalid/internal/flow/registration"
+	"github.com/portalid/portalid/internal/metric"
 )
 
 type registrationRoutes struct{ flow *registration.Flow }
@@ -114,5 +115,6 @@ func (h registrationRoutes) password(ctx context.Context, req events.APIGatewayV
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
+	metric.Add(ctx, metric.Count(metric.Registrations))
 	return jsonResponse(http.StatusCreated, accountCreated{AccountID: c.AccountID, Level: string(c.Level)}), nil
 }

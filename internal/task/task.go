@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/workflow"
 )
 
@@ -38,6 +39,9 @@ var Names = []string{ErrRegistryUnavailable, ErrStorageUnavailable, ErrUnknownTa
 type Dispatcher struct {
 	Tasks map[string]workflow.Handler
 	Log   *slog.Logger // nil: slog.Default()
+	// Metrics writes the metrics a task noted (internal/metric) once it
+	// ends; nil writes none.
+	Metrics *metric.Emitter
 }
 
 type envelope struct {
@@ -65,6 +69,12 @@ func (d Dispatcher) Handle(ctx context.Context, in json.RawMessage, token string
 	if log == nil {
 		log = slog.Default()
 	}
+	ctx, counted := metric.Collect(ctx)
+	defer func() {
+		if err := d.Metrics.Emit(counted); err != nil {
+			log.WarnContext(ctx, "metrics not written", "error", err.Error())
+		}
+	}()
 	h, ok := d.Tasks[env.Task]
 	if !ok {
 		log.ErrorContext(ctx, "unknown task", "task", safe(env.Task))

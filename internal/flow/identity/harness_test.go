@@ -23,6 +23,7 @@ import (
 	"github.com/portalid/portalid/internal/flow/identity"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/local"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/registry"
 	"github.com/portalid/portalid/internal/task"
 )
@@ -101,6 +102,7 @@ type world struct {
 	Client   *sfn.Client
 	Machine  string // state machine ARN
 	Logs     *logs
+	Metrics  *logs // the EMF lines of the task function
 }
 
 // simDay is a simulated day: the 5-day registry timeout takes 250 ms.
@@ -128,7 +130,7 @@ func newWorldDay(t testing.TB, sim *registry.Simulator, day time.Duration) *worl
 	}
 	sim.Answerer = &identity.Recorder{Store: e.Store, Next: &registry.StepFunctions{Client: c}, Now: e.Clock.Now}
 	w := &world{
-		Env: e, Sim: sim, SFN: s, Client: c, Machine: arn, Logs: &logs{},
+		Env: e, Sim: sim, SFN: s, Client: c, Machine: arn, Logs: &logs{}, Metrics: &logs{},
 		Profiles: &profile.Flow{Store: e.Store, Sealer: sealer, Now: e.Clock.Now},
 	}
 	w.Identity = &identity.Flow{
@@ -136,7 +138,7 @@ func newWorldDay(t testing.TB, sim *registry.Simulator, day time.Duration) *worl
 		Sender: e.Sent, Index: e.Index, Now: e.Clock.Now, Rand: rand.Reader,
 	}
 	log := slog.New(slog.NewJSONHandler(w.Logs, nil))
-	s.RegisterTask(fn, task.Dispatcher{Tasks: task.Identity(w.Identity), Log: log}.Handle)
+	s.RegisterTask(fn, task.Dispatcher{Tasks: task.Identity(w.Identity), Log: log, Metrics: metric.New(w.Metrics, "", "test", time.Now)}.Handle)
 	t.Cleanup(sim.Wait)
 	return w
 }

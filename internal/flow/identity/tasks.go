@@ -8,6 +8,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/registry"
 )
 
@@ -88,6 +89,9 @@ func (f *Flow) RecordOutcome(ctx context.Context, in OutcomeInput) (string, erro
 		}
 		if err != nil {
 			return "", err
+		}
+		if o.Check.State == Stalled {
+			metric.Add(ctx, metric.Count(metric.ChecksStalled))
 		}
 		if err := f.notify(ctx, a, o.Check.State); err != nil {
 			return "", err

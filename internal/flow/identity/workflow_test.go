@@ -126,7 +126,7 @@ func TestWorkflowPaths(t *testing.T) {
 				if _, err := w.Profiles.Save(t.Context(), id, person(at.snils, goodSeries, at.number)); err != nil {
 					t.Fatalf("attempt %d: profile Save() error = %v", i, err)
 				}
-				sent := w.Sent.Count()
+				sent, metricsBefore := w.Sent.Count(), len(w.Metrics.String())
 				c, err := w.Identity.Submit(t.Context(), id, true)
 				if err != nil {
 					t.Fatalf("attempt %d: Submit() error = %v", i, err)
@@ -172,6 +172,12 @@ func TestWorkflowPaths(t *testing.T) {
 				slices.Sort(want)
 				if diff := cmp.Diff(want, notices); diff != "" {
 					t.Errorf("attempt %d: notices (-want +got):\n%s", i, diff)
+				}
+
+				// One ChecksStalled per stalled check, none otherwise.
+				stalled := strings.Count(w.Metrics.String()[metricsBefore:], `"ChecksStalled":1`)
+				if want := map[bool]int{true: 1}[at.outcome == identity.Stalled]; stalled != want {
+					t.Errorf("attempt %d: %d ChecksStalled metric lines, want %d:\n%s", i, stalled, want, w.Metrics.String()[metricsBefore:])
 				}
 
 				history := w.history(t, c.ID)

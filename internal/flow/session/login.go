@@ -12,6 +12,7 @@ import (
 	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/limit"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/person"
 	"github.com/portalid/portalid/internal/retry"
 	"github.com/portalid/portalid/internal/secret"
@@ -179,6 +180,10 @@ func (f *Flow) fail(ctx context.Context, st LoginState, acct account.Account, c 
 	}
 	if err := f.Store.RecordFailure(ctx, lock, ipLog, f.ipFailures.Expires(ipLog), ev); err != nil {
 		return err
+	}
+	// blocked passed, so a lock that reaches past now tripped just now.
+	if lock.LockedUntil.After(now) {
+		metric.Add(ctx, metric.Count(metric.Lockouts))
 	}
 	return ErrLoginFailed
 }
