@@ -91,15 +91,25 @@ func (f *Flow) Get(ctx context.Context, accountID string) (Profile, int64, error
 	if err != nil || version == 0 {
 		return Profile{}, version, err
 	}
-	plain, err := f.Sealer.Open(ctx, sealed, aad(accountID))
+	p, err := Open(ctx, f.Sealer, accountID, sealed)
 	if err != nil {
-		return Profile{}, 0, fmt.Errorf("open profile of %s: %w", accountID, err)
+		return Profile{}, 0, err
+	}
+	return p, version, nil
+}
+
+// Open decrypts and decodes the stored profile of an account, for the
+// flows that read it along with other items (a letter's address).
+func Open(ctx context.Context, s Sealer, accountID string, sealed []byte) (Profile, error) {
+	plain, err := s.Open(ctx, sealed, aad(accountID))
+	if err != nil {
+		return Profile{}, fmt.Errorf("open profile of %s: %w", accountID, err)
 	}
 	var p Profile
 	if err := json.Unmarshal(plain, &p); err != nil {
-		return Profile{}, 0, fmt.Errorf("decode profile of %s: %w", accountID, err)
+		return Profile{}, fmt.Errorf("decode profile of %s: %w", accountID, err)
 	}
-	return p, version, nil
+	return p, nil
 }
 
 // Save applies a patch to the draft: every field in it is validated before
@@ -319,6 +329,11 @@ func parsePassport(in Passport, now time.Time) (Passport, error) {
 	out.IssueDate = check("/issueDate", d.Value(), err)
 	return out, fs.Err()
 }
+
+// ParseAddress validates a postal address as a profile keeps it: a
+// 6-digit postcode and 1 to 500 characters of text; field errors point
+// at /postcode and /text.
+func ParseAddress(in Address) (Address, error) { return parseAddress(in, time.Time{}) }
 
 func parseAddress(in Address, _ time.Time) (Address, error) {
 	var fs fault.Fields
