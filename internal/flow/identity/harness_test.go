@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,67 +25,7 @@ import (
 	"github.com/portalid/portalid/internal/task"
 )
 
-// sfnStack is the local Step Functions every workflow test shares (loading
-// aws-local-stepfunctions takes about a second); each test registers the
-// real ASL under a name and a task function of its own.
-var sfnStack struct {
-	once sync.Once
-	sfn  *local.SFN
-	url  string
-	err  error
-}
-
-func stepFunctions(t testing.TB) (*local.SFN, *sfn.Client) {
-	t.Helper()
-	if _, err := local.NodeBinary(); err != nil {
-		msg := "the identity-check workflow tests need the emulators: run bash " + local.InstallScript
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	sfnStack.once.Do(func() {
-		s, err := local.StartSFN(context.Background(), local.SFNOptions{Log: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			sfnStack.err = err
-			return
-		}
-		srv, err := local.Serve(s, 0)
-		if err != nil {
-			sfnStack.err = err
-			return
-		}
-		sfnStack.sfn, sfnStack.url = s, srv.URL()
-	})
-	if sfnStack.err != nil {
-		t.Fatal(sfnStack.err)
-	}
-	cfg, err := local.AWSConfig(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sfnStack.sfn, sfn.NewFromConfig(cfg, func(o *sfn.Options) { o.BaseEndpoint = aws.String(sfnStack.url) })
-}
-
 var machines atomic.Int64
-
-// logs is a concurrency-safe buffer for the captured task logs.
-type logs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 // world is one test's system: the flows over a fresh table, the real ASL
 // on the local Step Functions, and the registry simulator answering
@@ -100,7 +38,7 @@ type world struct {
 	SFN      *local.SFN
 	Client   *sfn.Client
 	Machine  string // state machine ARN
-	Logs     *logs
+	Logs     *flowtest.Logs
 }
 
 // simDay is a simulated day: the 5-day registry timeout takes 250 ms.
@@ -114,7 +52,7 @@ func newWorld(t testing.TB, sim *registry.Simulator) *world {
 // newWorldDay is newWorld with a simulated day of day.
 func newWorldDay(t testing.TB, sim *registry.Simulator, day time.Duration) *world {
 	t.Helper()
-	s, c := stepFunctions(t)
+	s, c := flowtest.StepFunctions(t)
 	e := flowtest.New(t)
 	keys, err := cipher.NewLocalDataKeys(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
@@ -132,7 +70,7 @@ func newWorldDay(t testing.TB, sim *registry.Simulator, day time.Duration) *worl
 	}
 	sim.Answerer = &identity.Recorder{Store: e.Store, Next: &registry.StepFunctions{Client: c}, Now: e.Clock.Now}
 	w := &world{
-		Env: e, Sim: sim, SFN: s, Client: c, Machine: arn, Logs: &logs{},
+		Env: e, Sim: sim, SFN: s, Client: c, Machine: arn, Logs: &flowtest.Logs{},
 		Profiles: &profile.Flow{Store: e.Store, Sealer: sealer, Now: e.Clock.Now},
 	}
 	w.Identity = &identity.Flow{
