@@ -179,6 +179,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	keys := filepath.Join(state, "keys")
 	smsOutbox := filepath.Join(state, "sms-outbox.jsonl")
 	mailOutbox := filepath.Join(state, "mail-outbox.jsonl")
+	letterOutbox := filepath.Join(state, "letter-outbox.jsonl")
 	if err := os.MkdirAll(state, 0o700); err != nil {
 		return err
 	}
@@ -229,6 +230,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 		"LOCAL_KEYS_FILE="+keys,
 		"LOCAL_SIGNING_KEY_FILE="+signingKey,
 		"MAIL_OUTBOX="+mailOutbox,
+		"LETTER_OUTBOX="+letterOutbox,
 	)
 	env = append(env, sfn.env...)
 	if err := local.SetEnv(env...); err != nil {
@@ -272,6 +274,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	log.Info("local system ready", "api", srv.URL(), "dynamodb", ddb.Endpoint(), "sns", sns.URL(), "stepFunctions", sfn.srv.URL(),
 		"table", TableName, "smsOutbox", smsOutbox, "mailOutbox", mailOutbox)
 	banner(os.Stdout, srv.URL(), ddb.Endpoint(), smsOutbox, mailOutbox)
+	fmt.Fprintf(os.Stdout, "Registered letters (with their activation codes) go to %s.\n\n", letterOutbox)
 
 	select {
 	case <-ctx.Done():
@@ -369,6 +372,8 @@ func stateMachineSubstitutions() map[string]string {
 	return map[string]string{
 		"TaskFunctionArn":        TaskFunctionARN,
 		"RegistryTimeoutSeconds": config.Defaults().Identity.RegistryTimeoutSecondsString(),
+		// postal-letter
+		"PostalReportTimeoutSeconds": config.Defaults().Letter.PostalReportTimeoutSecondsString(),
 	}
 }
 

@@ -56,9 +56,18 @@ type system struct {
 	table     string
 	smsOutbox string
 	logs      *syncBuffer
+	// The wiring app.New was given, for tests that build the task
+	// function over the same table and outboxes.
+	cfg    config.Config
+	awsCfg aws.Config
+	opts   app.Options
 }
 
-func newSystem(t *testing.T) *system {
+func newSystem(t *testing.T) *system { return newSystemWith(t, nil) }
+
+// newSystemWith is newSystem with the configuration and options adjusted
+// by adjust before app.New.
+func newSystemWith(t *testing.T, adjust func(*config.Config, *app.Options)) *system {
 	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	dir := t.TempDir()
@@ -82,11 +91,16 @@ func newSystem(t *testing.T) *system {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.api, err = app.New(ctx, cfg, awsCfg, app.Options{
+	opts := app.Options{
 		DynamoDB: []func(*dynamodb.Options){func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true }},
 		SNS:      []func(*sns.Options){func(o *sns.Options) { o.BaseEndpoint = aws.String(fakeSNS.URL) }},
 		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)),
-	})
+	}
+	if adjust != nil {
+		adjust(&cfg, &opts)
+	}
+	s.cfg, s.awsCfg, s.opts = cfg, awsCfg, opts
+	s.api, err = app.New(ctx, cfg, awsCfg, opts)
 	if err != nil {
 		t.Fatalf("app.New() error = %v", err)
 	}
