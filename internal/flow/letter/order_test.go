@@ -99,6 +99,9 @@ func TestExpiryOnRead(t *testing.T) {
 	if v.ExpiresAt.Sub(v.DispatchedAt) != 60*24*time.Hour || v.Reminder.DueAt.Sub(v.DispatchedAt) != 14*24*time.Hour {
 		t.Errorf("view %+v: want the code valid 60 days from dispatch and the reminder due after 14", v)
 	}
+	if v.AttemptsLeft != 5 {
+		t.Errorf("a delivered letter shows %d attempts left, want 5", v.AttemptsLeft)
+	}
 	if v.TrackingNumber == "" || v.TrackingURL != "https://www.pochta.ru/tracking?barcode="+v.TrackingNumber {
 		t.Errorf("tracking %q at %q, want the number and the carrier's link", v.TrackingNumber, v.TrackingURL)
 	}

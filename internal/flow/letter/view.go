@@ -55,11 +55,10 @@ func (f *Flow) view(l Letter, now time.Time) View {
 	}
 	switch {
 	case isActive(l.Status) && !now.Before(l.ExpiresAt):
-		v.Status, v.ClosedAt = Expired, l.ExpiresAt
+		v.Status, v.ClosedAt, v.AttemptsLeft = Expired, l.ExpiresAt, 0
 	case l.Status == Sent && l.TrackingNumber != "":
 		v.Status = InTransit
-	}
-	if !isActive(v.Status) && v.Status != Ordered {
+	case !isActive(l.Status) && l.Status != Ordered:
 		v.AttemptsLeft = 0
 	}
 	return v
