@@ -172,47 +172,12 @@ func (s *Store) CreateLetter(ctx context.Context, l letter.Letter, reorderAt, no
 
 // Letter implements letter.Store with one GetItem.
 func (s *Store) Letter(ctx context.Context, accountID, letterID string) (letter.Letter, error) {
-	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(s.table), Key: letterKey(accountID, letterID), ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		return letter.Letter{}, translate("get letter", err)
-	}
-	if res.Item == nil {
-		return letter.Letter{}, letter.ErrNotFound
-	}
-	return fromLetterItem(res.Item)
+	return getItem(ctx, s, "get letter", letterKey(accountID, letterID), fromLetterItem, letter.ErrNotFound)
 }
 
 // LetterState implements letter.Store with one BatchGetItem.
 func (s *Store) LetterState(ctx context.Context, accountID, letterID string) (account.Account, letter.Letter, error) {
-	items, err := s.batchGet(ctx, []map[string]types.AttributeValue{accountKey(accountID), letterKey(accountID, letterID)})
-	if err != nil {
-		return account.Account{}, letter.Letter{}, fmt.Errorf("read letter state: %w", err)
-	}
-	var (
-		a    account.Account
-		l    letter.Letter
-		gotL bool
-	)
-	for _, av := range items {
-		if av[AttrSK].(*types.AttributeValueMemberS).Value == skAccount {
-			a, err = fromAccountItem(av)
-		} else {
-			l, err = fromLetterItem(av)
-			gotL = true
-		}
-		if err != nil {
-			return account.Account{}, letter.Letter{}, err
-		}
-	}
-	switch {
-	case a.ID == "":
-		return account.Account{}, letter.Letter{}, ErrAccountNotFound
-	case !gotL:
-		return account.Account{}, letter.Letter{}, letter.ErrNotFound
-	}
-	return a, l, nil
+	return accountAnd(ctx, s, "read letter state", accountID, letterKey(accountID, letterID), fromLetterItem, letter.ErrNotFound)
 }
 
 // updateLetter runs one conditional UpdateItem on a letter and returns

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -24,29 +23,12 @@ import (
 	"github.com/portalid/portalid/internal/app"
 	"github.com/portalid/portalid/internal/cipher"
 	"github.com/portalid/portalid/internal/config"
+	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/local"
 	"github.com/portalid/portalid/internal/testenv"
 	"github.com/portalid/portalid/internal/token"
 )
-
-// syncBuffer collects log output from concurrent requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // system is the whole API as app.New wires it for Lambda, over DynamoDB
 // Local, the fake SNS and a mail outbox.
@@ -55,7 +37,7 @@ type system struct {
 	db        *dynamodb.Client
 	table     string
 	smsOutbox string
-	logs      *syncBuffer
+	logs      *flowtest.Logs
 	// The wiring app.New was given, for tests that build the task
 	// function over the same table and outboxes.
 	cfg    config.Config
@@ -71,7 +53,7 @@ func newSystemWith(t *testing.T, adjust func(*config.Config, *app.Options)) *sys
 	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	dir := t.TempDir()
-	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}}
+	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &flowtest.Logs{}}
 	fakeSNS := httptest.NewServer(local.NewSNS(s.smsOutbox))
 	t.Cleanup(fakeSNS.Close)
 	if err := cipher.GenerateKeyFile(filepath.Join(dir, "keys")); err != nil {

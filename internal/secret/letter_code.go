@@ -48,6 +48,16 @@ func NewLetterCode(r io.Reader) (LetterCode, error) {
 	return LetterCode{v: string(out)}, nil
 }
 
+// LetterCodeOf reads a code back (from a sealed copy, say) as
+// ParseLetterCode does.
+func LetterCodeOf(s string) (LetterCode, error) {
+	c, err := ParseLetterCode(s)
+	if err != nil {
+		return LetterCode{}, err
+	}
+	return LetterCode{v: c}, nil
+}
+
 // Reveal returns the 10 canonical symbols.
 func (c LetterCode) Reveal() string { return c.v }
 

@@ -3,10 +3,13 @@ package flowtest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -58,6 +61,42 @@ func StepFunctions(t testing.TB) (*local.SFN, *sfn.Client) {
 		t.Fatal(err)
 	}
 	return sfnStack.sfn, sfn.NewFromConfig(cfg, func(o *sfn.Options) { o.BaseEndpoint = aws.String(sfnStack.url) })
+}
+
+// ExecutionARN is the ARN of the execution name of the state machine
+// machineARN.
+func ExecutionARN(machineARN, name string) string {
+	return strings.Replace(machineARN, ":stateMachine:", ":execution:", 1) + ":" + name
+}
+
+// Wait waits, 90 seconds at most, for the execution name of machineARN
+// to end, and returns it.
+func Wait(t testing.TB, s *local.SFN, machineARN, name string) local.SFNExecution {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	got, err := s.Wait(ctx, ExecutionARN(machineARN, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// History returns the whole history of the execution name of machineARN
+// as JSON, for canary searches.
+func History(t testing.TB, c *sfn.Client, machineARN, name string) string {
+	t.Helper()
+	var b strings.Builder
+	p := sfn.NewGetExecutionHistoryPaginator(c, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(ExecutionARN(machineARN, name))})
+	for p.HasMorePages() {
+		page, err := p.NextPage(t.Context())
+		if err != nil {
+			t.Fatalf("GetExecutionHistory: %v", err)
+		}
+		raw, _ := json.Marshal(page.Events)
+		b.Write(raw)
+	}
+	return b.String()
 }
 
 // Logs is a concurrency-safe buffer for the logs a test captures.

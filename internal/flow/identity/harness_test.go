@@ -2,18 +2,15 @@ package identity_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/portalid/portalid/internal/cipher"
@@ -95,34 +92,14 @@ func person(snils, series, number string) profile.Patch {
 	return p
 }
 
-// executionARN is the ARN of the execution named after check id.
-func (w *world) executionARN(checkID string) string {
-	return strings.Replace(w.Machine, ":stateMachine:", ":execution:", 1) + ":" + checkID
-}
-
+// wait waits for the execution named after checkID to end.
 func (w *world) wait(t testing.TB, checkID string) local.SFNExecution {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	got, err := w.SFN.Wait(ctx, w.executionARN(checkID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return got
+	return flowtest.Wait(t, w.SFN, w.Machine, checkID)
 }
 
 // history is the execution's whole history as JSON, for canary searches.
 func (w *world) history(t *testing.T, checkID string) string {
 	t.Helper()
-	var b strings.Builder
-	p := sfn.NewGetExecutionHistoryPaginator(w.Client, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(w.executionARN(checkID))})
-	for p.HasMorePages() {
-		page, err := p.NextPage(t.Context())
-		if err != nil {
-			t.Fatalf("GetExecutionHistory: %v", err)
-		}
-		raw, _ := json.Marshal(page.Events)
-		b.Write(raw)
-	}
-	return b.String()
+	return flowtest.History(t, w.Client, w.Machine, checkID)
 }

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/portalid/portalid/internal/account"
@@ -26,6 +25,7 @@ import (
 	"github.com/portalid/portalid/internal/flow/letter"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/local"
+	"github.com/portalid/portalid/internal/notify"
 	"github.com/portalid/portalid/internal/postal"
 	"github.com/portalid/portalid/internal/secret"
 	"github.com/portalid/portalid/internal/task"
@@ -43,7 +43,7 @@ type world struct {
 	// are counted); the workflow's steps and the postal reports run on a
 	// flow of their own, over an uncounted store of the same table.
 	Letters  *letter.Flow
-	Printed  *printer
+	Printed  printer
 	Profiles *profile.Flow
 	Sim      *postal.Simulator
 	Post     *recordingProvider
@@ -97,7 +97,8 @@ func newWorld(t testing.TB, o options) *world {
 	if o.delivery == 0 {
 		o.delivery = 40 * time.Millisecond
 	}
-	printed := &printer{}
+	outbox := filepath.Join(t.TempDir(), "letter-outbox.jsonl")
+	printed := printer{notify.NewOutbox(outbox), outbox}
 	sim := &postal.Simulator{TrackingDelay: 20 * time.Millisecond, DeliveryDelay: o.delivery, FailFirst: o.outage, Printer: printed}
 	w := &world{
 		Env: e, Sim: sim, Post: &recordingProvider{next: sim, letters: map[string]postal.Letter{}, loseAnswer: o.loseAnswer}, Printed: printed,
@@ -146,23 +147,23 @@ func failFirst(h workflow.Handler) workflow.Handler {
 	}
 }
 
-// printer counts the letters the simulator prints and keeps their text.
+// printer is the simulator's letter outbox, as make run's.
 type printer struct {
-	mu    sync.Mutex
-	texts []string
+	*notify.Outbox
+	path string
 }
 
-func (p *printer) SendMail(_ context.Context, to, subject, text string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.texts = append(p.texts, to+"\n"+subject+"\n"+text)
-	return nil
-}
-
-func (p *printer) all() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.texts...)
+// all returns the printed letters: recipient, subject and text.
+func (p printer) all() []string {
+	entries, err := local.ReadOutbox(p.path)
+	if err != nil {
+		panic(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.To+"\n"+e.Message)
+	}
+	return out
 }
 
 // recordingProvider keeps what each letter carried (its code among it),
@@ -250,23 +251,6 @@ func (w *world) order(t testing.TB, p person, in letter.OrderInput) letter.View 
 	return v
 }
 
-// executionARN is the ARN of the execution named after letter id.
-func (w *world) executionARN(letterID string) string {
-	return strings.Replace(w.Machine, ":stateMachine:", ":execution:", 1) + ":" + letterID
-}
-
-// wait waits for a letter's execution to end.
-func (w *world) wait(t testing.TB, letterID string) local.SFNExecution {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	got, err := w.SFN.Wait(ctx, w.executionARN(letterID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return got
-}
-
 // until polls the letter's view until it shows status.
 func (w *world) until(t testing.TB, accountID, letterID, status string) letter.View {
 	t.Helper()
@@ -286,20 +270,16 @@ func (w *world) until(t testing.TB, accountID, letterID, status string) letter.V
 	}
 }
 
-// history is an execution's whole history as JSON, for canary searches.
+// wait waits for the execution named after letterID to end.
+func (w *world) wait(t testing.TB, letterID string) local.SFNExecution {
+	t.Helper()
+	return flowtest.Wait(t, w.SFN, w.Machine, letterID)
+}
+
+// history is the execution's whole history as JSON, for canary searches.
 func (w *world) history(t *testing.T, letterID string) string {
 	t.Helper()
-	var b strings.Builder
-	p := sfn.NewGetExecutionHistoryPaginator(w.Client, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(w.executionARN(letterID))})
-	for p.HasMorePages() {
-		page, err := p.NextPage(t.Context())
-		if err != nil {
-			t.Fatalf("GetExecutionHistory: %v", err)
-		}
-		raw, _ := json.Marshal(page.Events)
-		b.Write(raw)
-	}
-	return b.String()
+	return flowtest.History(t, w.Client, w.Machine, letterID)
 }
 
 // wrong is a well-formed code that is not code.

@@ -106,18 +106,31 @@ func (w *world) delivered(t *testing.T, p person) string {
 	return v.LetterID
 }
 
-func TestConcurrentGuesses(t *testing.T) {
-	t.Parallel()
+// deliveredWorld is a world with a standard person whose letter is
+// delivered and waited for.
+func deliveredWorld(t *testing.T) (*world, person, string) {
+	t.Helper()
 	w := newWorld(t, options{})
 	p := w.standard(t, home)
-	id := w.delivered(t, p)
-	code := w.Post.code(t, id)
+	return w, p, w.delivered(t, p)
+}
+
+// guesses enters code n times at once and tallies the outcomes.
+func (w *world) guesses(t *testing.T, p person, letterID string, n int, code string) *outcomes {
+	t.Helper()
 	a := w.account(t, p.acc.ID)
-	var got outcomes
-	flowtest.Gate(12, func(int) {
-		_, _, err := w.Letters.EnterCode(context.Background(), a, id, wrong(code), origin)
+	got := &outcomes{}
+	flowtest.Gate(n, func(int) {
+		_, _, err := w.Letters.EnterCode(context.Background(), a, letterID, code, origin)
 		got.add(err)
 	})
+	return got
+}
+
+func TestConcurrentGuesses(t *testing.T) {
+	t.Parallel()
+	w, p, id := deliveredWorld(t)
+	got := w.guesses(t, p, id, 12, wrong(w.Post.code(t, id)))
 	want := map[string]int{challenge.ErrCodeMismatch.Slug: 4, challenge.ErrAttemptsExhausted.Slug: 8}
 	if diff := cmp.Diff(want, got.n); diff != "" {
 		t.Errorf("twelve wrong guesses at once (-want +got):\n%s", diff)
@@ -136,16 +149,8 @@ func TestConcurrentGuesses(t *testing.T) {
 
 func TestConcurrentRightCodes(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, options{})
-	p := w.standard(t, home)
-	id := w.delivered(t, p)
-	code := w.Post.code(t, id)
-	a := w.account(t, p.acc.ID)
-	var got outcomes
-	flowtest.Gate(5, func(int) {
-		_, _, err := w.Letters.EnterCode(context.Background(), a, id, code, origin)
-		got.add(err)
-	})
+	w, p, id := deliveredWorld(t)
+	got := w.guesses(t, p, id, 5, w.Post.code(t, id))
 	if diff := cmp.Diff(map[string]int{"ok": 1, letter.ErrUsed.Slug: 4}, got.n); diff != "" {
 		t.Errorf("five right codes at once (-want +got):\n%s", diff)
 	}

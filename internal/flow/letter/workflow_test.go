@@ -13,6 +13,7 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/challenge"
+	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/letter"
 	"github.com/portalid/portalid/internal/postal"
 )
@@ -274,7 +275,7 @@ func (w *world) entered(t testing.TB, letterID, state string) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		e, ok := w.SFN.Execution(w.executionARN(letterID))
+		e, ok := w.SFN.Execution(flowtest.ExecutionARN(w.Machine, letterID))
 		if ok && slices.Contains(e.States, state) {
 			return
 		}
