@@ -84,10 +84,14 @@ func (f *Flow) Order(ctx context.Context, a account.Account, in OrderInput) (Vie
 		ev := event.Chain(a.ID, a.Events, now, in.Origin, map[string]string{"letterId": l.ID}, event.LetterOrdered)
 		err = f.Store.CreateLetter(ctx, l, now.Add(f.Limits.ReorderInterval), now, ev)
 		if errors.Is(err, ErrReorderTooSoon) {
-			// Another order won meanwhile: refuse with its numbers.
+			// Another order won meanwhile: refuse with its numbers (or,
+			// should the pointer allow one by now, try again).
 			latest, _, _, rerr := f.Store.LetterOrderState(ctx, a.ID)
-			if rerr != nil {
+			switch {
+			case rerr != nil:
 				return rerr
+			case !now.Before(latest.ReorderAt):
+				return ErrChanged
 			}
 			return f.refuse(ctx, a.ID, latest, now)
 		}

@@ -131,6 +131,23 @@ func TestLetterPaths(t *testing.T) {
 			events:  "letter-ordered letter-ordered level-changed",
 		},
 		{
+			// The provider never reports on the letter: after 7 days the
+			// workflow goes on without a tracking number.
+			name: "untracked and entered", postcode: postal.UntrackedPostcode,
+			day: 100 * time.Millisecond,
+			act: func(t *testing.T, w *world, p person, id string) string {
+				w.entered(t, id, "AwaitCode")
+				if v := w.view(t, p, id); v.Status != letter.Sent || v.TrackingNumber != "" {
+					t.Errorf("untracked letter shows %s, tracking %q; want sent without one", v.Status, v.TrackingNumber)
+				}
+				w.enter(t, p, id, w.Post.code(t, id), nil)
+				return id
+			},
+			states: happy, status: letter.Used, level: account.Confirmed,
+			notices: []string{"letter-sent", "letter-confirmed"},
+			events:  "letter-ordered level-changed",
+		},
+		{
 			name: "lost letter", postcode: postal.LostPostcode,
 			delivery: time.Second, // lost some days after the tracking number
 			act: func(t *testing.T, w *world, p person, id string) string {
