@@ -191,6 +191,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 	keys := filepath.Join(state, "keys")
 	smsOutbox := filepath.Join(state, "sms-outbox.jsonl")
 	mailOutbox := filepath.Join(state, "mail-outbox.jsonl")
+	letterOutbox := filepath.Join(state, "letter-outbox.jsonl")
 	if err := os.MkdirAll(state, 0o700); err != nil {
 		return err
 	}
@@ -248,6 +249,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 		"LOCAL_SIGNING_KEY_FILE="+signingKey,
 		"MAIL_OUTBOX="+mailOutbox,
 		"SIGNATURE_TRUST_LIST="+filepath.Join(signatureCA, devca.RootFile),
+		"LETTER_OUTBOX="+letterOutbox,
 	)
 	env = append(env, sfn.env...)
 	if err := local.SetEnv(env...); err != nil {
@@ -298,6 +300,7 @@ func serve(ctx context.Context, log *slog.Logger, port int) (err error) {
 		"table", TableName, "smsOutbox", smsOutbox, "mailOutbox", mailOutbox)
 	banner(os.Stdout, srv.URL(), ddb.Endpoint(), smsOutbox, mailOutbox)
 	operatorBanner(os.Stdout, state, opSecret)
+	fmt.Fprintf(os.Stdout, "Registered letters (with their activation codes) go to %s.\n\n", letterOutbox)
 
 	select {
 	case <-ctx.Done():
@@ -395,6 +398,8 @@ func stateMachineSubstitutions() map[string]string {
 	return map[string]string{
 		"TaskFunctionArn":        TaskFunctionARN,
 		"RegistryTimeoutSeconds": config.Defaults().Identity.RegistryTimeoutSecondsString(),
+		// postal-letter
+		"PostalReportTimeoutSeconds": config.Defaults().Letter.PostalReportTimeoutSecondsString(),
 	}
 }
 

@@ -13,11 +13,11 @@ import (
 // resource of this stack; localOnlyVars are set only by make run and tests.
 // Every config variable without a Parameter must be in one of them.
 var (
-	awsResourceVars = map[string]string{"TABLE_NAME": "AccountsTable", "KEYS_SECRET_ARN": "KeysSecret", "SIGNING_KEY_ID": "SigningKey", "DATA_KEY_ID": "DataKey", "IDENTITY_CHECK_STATE_MACHINE_ARN": "IdentityCheckStateMachine"}
+	awsResourceVars = map[string]string{"TABLE_NAME": "AccountsTable", "KEYS_SECRET_ARN": "KeysSecret", "SIGNING_KEY_ID": "SigningKey", "DATA_KEY_ID": "DataKey", "IDENTITY_CHECK_STATE_MACHINE_ARN": "IdentityCheckStateMachine", "POSTAL_LETTER_STATE_MACHINE_ARN": "PostalLetterStateMachine"}
 	// onlyWhereUsed are resource variables set on the functions that use
 	// them, not in Globals (a global reference would make a cycle).
-	onlyWhereUsed = map[string]bool{"IDENTITY_CHECK_STATE_MACHINE_ARN": true}
-	localOnlyVars = map[string]bool{"LOCAL_KEYS_FILE": true, "MAIL_OUTBOX": true, "LOCAL_SIGNING_KEY_FILE": true}
+	onlyWhereUsed = map[string]bool{"IDENTITY_CHECK_STATE_MACHINE_ARN": true, "POSTAL_LETTER_STATE_MACHINE_ARN": true}
+	localOnlyVars = map[string]bool{"LOCAL_KEYS_FILE": true, "MAIL_OUTBOX": true, "LOCAL_SIGNING_KEY_FILE": true, "LETTER_OUTBOX": true}
 	// infraParams are the Parameters that configure the stack, not the Go code.
 	infraParams = map[string]bool{
 		"CorsAllowedOrigins": true, "ThrottleBurst": true, "ThrottleRate": true, "CostlyRouteBurst": true, "CostlyRouteRate": true,

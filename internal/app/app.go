@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,6 +25,7 @@ import (
 	"github.com/portalid/portalid/internal/dynamo"
 	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/identity"
+	"github.com/portalid/portalid/internal/flow/letter"
 	"github.com/portalid/portalid/internal/flow/operator"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
@@ -35,6 +37,7 @@ import (
 	"github.com/portalid/portalid/internal/idempotency"
 	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/notify"
+	"github.com/portalid/portalid/internal/postal"
 	"github.com/portalid/portalid/internal/registry"
 	"github.com/portalid/portalid/internal/secret"
 	"github.com/portalid/portalid/internal/signature"
@@ -49,6 +52,7 @@ type Options struct {
 	Function string
 	DynamoDB []func(*dynamodb.Options)
 	SNS      []func(*sns.Options)
+	SFN      []func(*sfn.Options)
 	Logger   *slog.Logger
 	// Metrics writes the EMF metrics of every request and task; nil (the
 	// local system, tests) writes none.
@@ -112,7 +116,7 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			return nil, err
 		}
 	}
-	if wants("registration") || wants("recovery") {
+	if wants("registration") || wants("recovery") || wants("confirmation") {
 		s.Idempotency = &idempotency.Keeper{Store: store, TTL: idempotency.DefaultTTL, Now: time.Now}
 	}
 	if wants("session") || wants("account") || wants("confirmation") {
@@ -187,6 +191,10 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			Rand:       rand.Reader,
 		}
 	}
+	// Identity confirmation (SPEC §2.4): the registered letter.
+	if wants("confirmation") {
+		s.Letters = c.letters(cfg, send, nil)
+	}
 	return httpapi.New(s), nil
 }
 
@@ -196,6 +204,7 @@ type core struct {
 	store        *dynamo.Store
 	index, codes secret.Hasher
 	envelope     *cipher.Envelope
+	sfn          *sfn.Client // starts the workflows and answers their task tokens
 }
 
 func newCore(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options) (core, error) {
@@ -227,6 +236,7 @@ func newCore(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Opt
 		index:    secret.NewHasher(keys.Index),
 		codes:    secret.NewHasher(keys.Code),
 		envelope: &cipher.Envelope{Keys: dataKeys},
+		sfn:      sfn.NewFromConfig(awsCfg, opts.SFN...),
 	}, nil
 }
 
@@ -237,9 +247,27 @@ func (c core) identity(cfg config.Config, awsCfg aws.Config, send *notify.Courie
 		Store:    c.store,
 		Sealer:   c.envelope,
 		Registry: reg,
-		Workflow: &task.Starter{Client: sfn.NewFromConfig(awsCfg), StateMachine: cfg.IdentityCheckStateMachineARN},
+		Workflow: &task.Starter{Client: c.sfn, StateMachine: cfg.IdentityCheckStateMachineARN},
 		Sender:   send,
 		Index:    c.index,
+		Now:      time.Now,
+		Rand:     rand.Reader,
+	}
+}
+
+// letters is the registered-letter flow; the confirmation function
+// orders letters and takes codes (provider nil), the tasks function runs
+// the postal-letter workflow's steps.
+func (c core) letters(cfg config.Config, send *notify.Courier, provider postal.Provider) *letter.Flow {
+	return &letter.Flow{
+		Store:    c.store,
+		Sealer:   c.envelope,
+		Provider: provider,
+		Workflow: &task.Starter{Client: c.sfn, StateMachine: cfg.PostalLetterStateMachineARN},
+		Waker:    &task.Waker{Client: c.sfn},
+		Sender:   send,
+		Codes:    c.codes,
+		Limits:   cfg.Letter,
 		Now:      time.Now,
 		Rand:     rand.Reader,
 	}
@@ -253,8 +281,20 @@ func Tasks(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Optio
 	if err != nil {
 		return task.Dispatcher{}, err
 	}
-	reg := &registry.Simulator{Answerer: &identity.Recorder{Store: c.store, Next: &registry.StepFunctions{Client: sfn.NewFromConfig(awsCfg)}, Now: time.Now, Log: opts.Logger}, Latency: cfg.Identity.RegistryLatency}
-	return task.Dispatcher{Tasks: task.Identity(c.identity(cfg, awsCfg, courier(cfg, awsCfg, opts), reg)), Log: opts.Logger, Metrics: opts.Metrics}, nil
+	reg := &registry.Simulator{Answerer: &identity.Recorder{Store: c.store, Next: &registry.StepFunctions{Client: c.sfn}, Now: time.Now, Log: opts.Logger}, Latency: cfg.Identity.RegistryLatency}
+	send := courier(cfg, awsCfg, opts)
+	tasks := task.Identity(c.identity(cfg, awsCfg, send, reg))
+	// Until a postal provider's gateway is connected, the simulator
+	// carries the letters: printed to LETTER_OUTBOX when set (make run),
+	// nowhere in AWS.
+	post := &postal.Simulator{TrackingDelay: cfg.Letter.TrackingDelay, DeliveryDelay: cfg.Letter.DeliveryDelay, Log: opts.Logger}
+	if cfg.LetterOutbox != "" {
+		post.Printer = notify.NewOutbox(cfg.LetterOutbox)
+	}
+	letters := c.letters(cfg, send, post)
+	post.Reporter = letters
+	maps.Copy(tasks, task.Letter(letters))
+	return task.Dispatcher{Tasks: tasks, Log: opts.Logger, Metrics: opts.Metrics}, nil
 }
 
 // courier sends SMS through SNS and mail through SES, or to the local

@@ -27,9 +27,15 @@ type Config struct {
 	MetricNamespace     string // METRIC_NAMESPACE: CloudWatch namespace of the EMF metrics (internal/metric)
 	// IdentityCheckStateMachineARN is IDENTITY_CHECK_STATE_MACHINE_ARN.
 	IdentityCheckStateMachineARN string
+	// PostalLetterStateMachineARN is POSTAL_LETTER_STATE_MACHINE_ARN.
+	PostalLetterStateMachineARN string
+	// LetterOutbox is LETTER_OUTBOX: the local file the postal simulator
+	// prints letters to (make run, tests); empty in AWS.
+	LetterOutbox string
 
 	Registration Registration
 	Identity     Identity
+	Letter       Letter
 	// EventRetention is EVENT_RETENTION: how long security events are kept.
 	EventRetention time.Duration
 	Password       Password
@@ -78,6 +84,28 @@ type Identity struct {
 // takes it.
 func (i Identity) RegistryTimeoutSecondsString() string {
 	return strconv.Itoa(i.RegistryTimeoutSeconds)
+}
+
+// Letter holds the numbers of identity confirmation by registered letter
+// (SPEC §2.4) and of the postal provider that carries it.
+type Letter struct {
+	CodeTTL         time.Duration // LETTER_CODE_TTL: a code is valid 60 days from dispatch
+	ReminderAfter   time.Duration // LETTER_REMINDER_AFTER: a reminder after 14 days unused
+	ReorderInterval time.Duration // LETTER_REORDER_INTERVAL: a new letter 30 days after the previous one
+	MaxAttempts     int           // LETTER_MAX_ATTEMPTS: wrong attempts per letter before its code is void
+	// PostalReportTimeoutSeconds is POSTAL_REPORT_TIMEOUT_SECONDS: how
+	// long the workflow waits for the provider's tracking number before
+	// it goes on without one.
+	PostalReportTimeoutSeconds int
+	TrackingURL                string        // POSTAL_TRACKING_URL: the carrier's tracking link, "{tracking}" replaced by the number
+	TrackingDelay              time.Duration // POSTAL_TRACKING_DELAY: when the postal simulator reports the tracking number
+	DeliveryDelay              time.Duration // POSTAL_DELIVERY_DELAY: when the postal simulator reports delivery (or loss) after that
+}
+
+// PostalReportTimeoutSecondsString is the timeout as the ASL
+// substitution takes it.
+func (l Letter) PostalReportTimeoutSecondsString() string {
+	return strconv.Itoa(l.PostalReportTimeoutSeconds)
 }
 
 // Session holds the sign-in limits and token lifetimes of SPEC §2.2.
@@ -155,6 +183,16 @@ func Vars() []Var {
 		str("SIGNATURE_TRUST_LIST", "SignatureTrustList", "accredited-cas.pem", func(c *Config) *string { return &c.Signature.TrustList }),
 		num("OPERATOR_SEARCHES_PER_HOUR", "OperatorSearchesPerHour", "120", func(c *Config) *int { return &c.Operator.SearchesPerHour }),
 		dur("OPERATOR_PASSPORT_CHECK_TTL", "OperatorPassportCheckTtl", "15m", func(c *Config) *time.Duration { return &c.Operator.PassportCheckTTL }),
+		str("POSTAL_LETTER_STATE_MACHINE_ARN", "", "", func(c *Config) *string { return &c.PostalLetterStateMachineARN }),
+		str("LETTER_OUTBOX", "", "", func(c *Config) *string { return &c.LetterOutbox }),
+		dur("LETTER_CODE_TTL", "LetterCodeTtl", "1440h", func(c *Config) *time.Duration { return &c.Letter.CodeTTL }),
+		dur("LETTER_REMINDER_AFTER", "LetterReminderAfter", "336h", func(c *Config) *time.Duration { return &c.Letter.ReminderAfter }),
+		dur("LETTER_REORDER_INTERVAL", "LetterReorderInterval", "720h", func(c *Config) *time.Duration { return &c.Letter.ReorderInterval }),
+		num("LETTER_MAX_ATTEMPTS", "LetterMaxAttempts", "5", func(c *Config) *int { return &c.Letter.MaxAttempts }),
+		num("POSTAL_REPORT_TIMEOUT_SECONDS", "PostalReportTimeoutSeconds", "604800", func(c *Config) *int { return &c.Letter.PostalReportTimeoutSeconds }),
+		str("POSTAL_TRACKING_URL", "PostalTrackingUrl", "https://www.pochta.ru/tracking?barcode={tracking}", func(c *Config) *string { return &c.Letter.TrackingURL }),
+		dur("POSTAL_TRACKING_DELAY", "PostalTrackingDelay", "1s", func(c *Config) *time.Duration { return &c.Letter.TrackingDelay }),
+		dur("POSTAL_DELIVERY_DELAY", "PostalDeliveryDelay", "5s", func(c *Config) *time.Duration { return &c.Letter.DeliveryDelay }),
 
 		dur("ACCESS_TOKEN_TTL", "AccessTokenTtl", "15m", func(c *Config) *time.Duration { return &c.Session.AccessTokenTTL }),
 		dur("REFRESH_TOKEN_TTL", "RefreshTokenTtl", "720h", func(c *Config) *time.Duration { return &c.Session.RefreshTokenTTL }),

@@ -30,6 +30,11 @@ func TestDefaults(t *testing.T) {
 		{"argon2 threads", c.Password.Argon2Threads, uint8(1)},
 		{"operator searches per hour", c.Operator.SearchesPerHour, 120},
 		{"operator passport check lifetime", c.Operator.PassportCheckTTL, 15 * time.Minute},
+		{"letter code lifetime", c.Letter.CodeTTL, 60 * 24 * time.Hour},
+		{"letter reminder", c.Letter.ReminderAfter, 14 * 24 * time.Hour},
+		{"letter reorder interval", c.Letter.ReorderInterval, 30 * 24 * time.Hour},
+		{"letter attempts", c.Letter.MaxAttempts, 5},
+		{"postal report timeout", c.Letter.PostalReportTimeoutSecondsString(), "604800"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/fault"
 )
 
@@ -142,4 +143,54 @@ func (s *Store) transact(ctx context.Context, op string, items []types.TransactW
 		return fmt.Errorf("%s: %w", op, conflict)
 	}
 	return translate(op, err)
+}
+
+// accountAnd reads an account and one more item in one BatchGetItem and
+// decodes the item: ErrAccountNotFound when the account is missing,
+// missing when the item is.
+func accountAnd[T any](ctx context.Context, s *Store, op, accountID string, other map[string]types.AttributeValue,
+	decode func(map[string]types.AttributeValue) (T, error), missing error) (account.Account, T, error) {
+	var (
+		a     account.Account
+		item  T
+		found bool
+	)
+	items, err := s.batchGet(ctx, []map[string]types.AttributeValue{accountKey(accountID), other})
+	if err != nil {
+		return a, item, fmt.Errorf("%s: %w", op, err)
+	}
+	var av map[string]types.AttributeValue
+	for _, it := range items {
+		if it[AttrSK].(*types.AttributeValueMemberS).Value != skAccount {
+			av = it
+			continue
+		}
+		if a, err = fromAccountItem(it); err != nil {
+			return a, item, err
+		}
+		found = true
+	}
+	switch {
+	case !found:
+		return a, item, ErrAccountNotFound
+	case av == nil:
+		return a, item, missing
+	}
+	item, err = decode(av)
+	return a, item, err
+}
+
+// getItem reads one item with a strongly consistent GetItem and decodes
+// it: missing when there is none.
+func getItem[T any](ctx context.Context, s *Store, op string, k map[string]types.AttributeValue,
+	decode func(map[string]types.AttributeValue) (T, error), missing error) (T, error) {
+	var zero T
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: k, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return zero, translate(op, err)
+	}
+	if res.Item == nil {
+		return zero, missing
+	}
+	return decode(res.Item)
 }

@@ -238,16 +238,7 @@ func checkClaims(c identity.Check) []docClaim {
 
 // Check implements identity.Store with one GetItem.
 func (s *Store) Check(ctx context.Context, accountID, checkID string) (identity.Check, error) {
-	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(s.table), Key: checkKey(accountID, checkID), ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		return identity.Check{}, translate("get check", err)
-	}
-	if res.Item == nil {
-		return identity.Check{}, identity.ErrCheckNotFound
-	}
-	return fromCheckItem(res.Item)
+	return getItem(ctx, s, "get check", checkKey(accountID, checkID), fromCheckItem, identity.ErrCheckNotFound)
 }
 
 // MarkSubmitted implements identity.Store with one UpdateItem; the first
@@ -296,34 +287,7 @@ func (s *Store) DecideItem(ctx context.Context, accountID, checkID, item string,
 
 // OutcomeState implements identity.Store with one BatchGetItem.
 func (s *Store) OutcomeState(ctx context.Context, accountID, checkID string) (account.Account, identity.Check, error) {
-	items, err := s.batchGet(ctx, []map[string]types.AttributeValue{accountKey(accountID), checkKey(accountID, checkID)})
-	if err != nil {
-		return account.Account{}, identity.Check{}, fmt.Errorf("read outcome state: %w", err)
-	}
-	var (
-		a          account.Account
-		c          identity.Check
-		gotA, gotC bool
-	)
-	for _, av := range items {
-		if av[AttrSK].(*types.AttributeValueMemberS).Value == skAccount {
-			a, err = fromAccountItem(av)
-			gotA = true
-		} else {
-			c, err = fromCheckItem(av)
-			gotC = true
-		}
-		if err != nil {
-			return account.Account{}, identity.Check{}, err
-		}
-	}
-	if !gotA {
-		return account.Account{}, identity.Check{}, ErrAccountNotFound
-	}
-	if !gotC {
-		return account.Account{}, identity.Check{}, identity.ErrCheckNotFound
-	}
-	return a, c, nil
+	return accountAnd(ctx, s, "read outcome state", accountID, checkKey(accountID, checkID), fromCheckItem, identity.ErrCheckNotFound)
 }
 
 // RecordOutcome implements identity.Store with one transaction: the

@@ -17,6 +17,7 @@ import (
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/access"
 	"github.com/portalid/portalid/internal/flow/identity"
+	"github.com/portalid/portalid/internal/flow/letter"
 	"github.com/portalid/portalid/internal/flow/operator"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
@@ -46,6 +47,7 @@ type Services struct {
 	// Operator serves the service-centre operators' routes, whose callers
 	// API Gateway authenticates by IAM (Spec.IAM).
 	Operator *operator.Flow
+	Letters  *letter.Flow
 	// JWKS is the public key set of the access tokens.
 	JWKS []byte
 	// Idempotency keeps the answers of create requests that carry an
@@ -76,6 +78,7 @@ var idempotent = map[string]bool{
 	"POST /v1/registrations":               true,
 	"POST /v1/registrations/{id}/password": true,
 	"POST /v1/recovery":                    true,
+	"POST /v1/me/letters":                  true,
 }
 
 // New builds the API over the services.
@@ -139,9 +142,19 @@ func New(s Services) *API {
 			a.handlers["POST /v1/me/signature-challenges"] = sig.start
 			a.handlers["POST /v1/me/signature-challenges/{id}"] = sig.submit
 		}
-		// Every route the table marks Auth runs behind the one check.
+		if l := s.Letters; l != nil {
+			lr := letterRoutes{flow: l}
+			a.handlers["POST /v1/me/letters"] = lr.order
+			a.handlers["GET /v1/me/letters/{id}"] = lr.get
+			a.handlers["POST /v1/me/letters/{id}/code"] = lr.code
+		}
+		// Every route the table marks Auth runs behind the one check;
+		// its Idempotency-Key, if it honours one, behind it (keyed).
 		for _, r := range Table() {
 			if h, ok := a.handlers[r.Key]; ok && r.Auth {
+				if idempotent[r.Key] {
+					h = a.keyed(h)
+				}
 				a.handlers[r.Key] = authenticated(f, h)
 			}
 		}
@@ -166,7 +179,7 @@ func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 	}
 	var attrs []slog.Attr
 	var res events.APIGatewayV2HTTPResponse
-	if key := header(req, "idempotency-key"); key != "" && a.idem != nil && idempotent[req.RouteKey] {
+	if key := header(req, "idempotency-key"); key != "" && a.idem != nil && idempotent[req.RouteKey] && !signedIn(req.RouteKey) {
 		stored, err := a.idem.Do(ctx, req.RouteKey+" "+req.RawPath, key, []byte(req.Body), func() idempotency.Response {
 			res, attrs = a.serve(ctx, h, req)
 			return idempotency.Response{Status: res.StatusCode, ContentType: res.Headers["content-type"], Body: res.Body}

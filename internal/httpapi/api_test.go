@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -25,30 +24,13 @@ import (
 	"github.com/portalid/portalid/internal/app"
 	"github.com/portalid/portalid/internal/cipher"
 	"github.com/portalid/portalid/internal/config"
+	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/local"
 	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/testenv"
 	"github.com/portalid/portalid/internal/token"
 )
-
-// syncBuffer collects log output from concurrent requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // system is the whole API as app.New wires it for Lambda, over DynamoDB
 // Local, the fake SNS and a mail outbox.
@@ -57,27 +39,25 @@ type system struct {
 	db        *dynamodb.Client
 	table     string
 	smsOutbox string
-	logs      *syncBuffer
-	// cfg and awsCfg are what the API was built with, for tests that
-	// build one function's API over the same table and keys.
-	cfg      config.Config
-	awsCfg   aws.Config
-	keysFile string      // the master key, for tests that act beside the API
-	metrics  *syncBuffer // EMF lines (internal/metric)
+	logs      *flowtest.Logs
+	metrics   *flowtest.Logs // EMF lines (internal/metric)
+	keysFile  string         // the master key, for tests that act beside the API
+	// The wiring app.New was given, for tests that build one function's
+	// API, or the task function, over the same table and outboxes.
+	cfg    config.Config
+	awsCfg aws.Config
+	opts   app.Options
 }
 
-func newSystem(t *testing.T) *system {
-	t.Helper()
-	return newSystemWith(t, nil)
-}
+func newSystem(t *testing.T) *system { return newSystemWith(t, nil) }
 
-// newSystemWith is newSystem with the configuration and the options
-// changed by edit before the API is built.
-func newSystemWith(t *testing.T, edit func(*config.Config, *app.Options)) *system {
+// newSystemWith is newSystem with the configuration and options adjusted
+// by adjust before app.New.
+func newSystemWith(t *testing.T, adjust func(*config.Config, *app.Options)) *system {
 	t.Helper()
 	db, table := testenv.DynamoDB(t)
 	dir := t.TempDir()
-	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &syncBuffer{}, metrics: &syncBuffer{}, keysFile: filepath.Join(dir, "keys")}
+	s := &system{db: db, table: table, smsOutbox: filepath.Join(dir, "sms.jsonl"), logs: &flowtest.Logs{}, metrics: &flowtest.Logs{}, keysFile: filepath.Join(dir, "keys")}
 	fakeSNS := httptest.NewServer(local.NewSNS(s.smsOutbox))
 	t.Cleanup(fakeSNS.Close)
 	if err := cipher.GenerateKeyFile(filepath.Join(dir, "keys")); err != nil {
@@ -103,14 +83,14 @@ func newSystemWith(t *testing.T, edit func(*config.Config, *app.Options)) *syste
 		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)),
 		Metrics:  metric.New(s.metrics, "", "test", time.Now),
 	}
-	if edit != nil {
-		edit(&cfg, &opts)
+	if adjust != nil {
+		adjust(&cfg, &opts)
 	}
+	s.cfg, s.awsCfg, s.opts = cfg, awsCfg, opts
 	s.api, err = app.New(ctx, cfg, awsCfg, opts)
 	if err != nil {
 		t.Fatalf("app.New() error = %v", err)
 	}
-	s.cfg, s.awsCfg = cfg, awsCfg
 	return s
 }
 

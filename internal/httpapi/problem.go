@@ -107,6 +107,14 @@ var titles = map[string]string{
 	"contact-change-not-found":        "No contact change is waiting for a code; request one first",
 	"account-busy":                    "Too many concurrent changes to this account; try again",
 	"service-not-found":               "No such service in the catalogue",
+	"level-too-low":                   "Confirm your passport and SNILS first (a standard account)",
+	"already-confirmed":               "The account is confirmed already",
+	"letter-not-found":                "No such letter",
+	"letter-reorder-too-soon":         "A new letter can be ordered 30 days after the previous one, or once its code has expired",
+	"letter-not-sent":                 "The letter has not been sent yet",
+	"letter-used":                     "This letter's code was used already",
+	"letter-closed":                   "This letter can no longer be used; order a new one",
+	"letter-busy":                     "Too many concurrent requests for this letter; try again",
 }
 
 var kindTitles = map[fault.Kind]string{

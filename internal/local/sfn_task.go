@@ -104,6 +104,9 @@ func (t *taskEndpoint) run(ctx context.Context, call taskCall) taskAnswer {
 	ctx = context.WithValue(ctx, sfnTaskKey{}, SFNTaskInfo{
 		Execution: call.Execution, State: call.State, Resource: call.Resource, Now: call.Now,
 	})
+	// Deadlines a task computes for its workflow's waits are on the
+	// execution's simulated clock.
+	ctx = workflow.WithNow(ctx, call.Now)
 	began := time.Now()
 	out, err := callHandler(ctx, h, call)
 	if err == nil && !json.Valid(out) {

@@ -497,6 +497,45 @@ func TestSFNWaitForTaskTokenTimesOut(t *testing.T) {
 	}
 }
 
+// TestSFNTimeoutSecondsPath: a .waitForTaskToken task takes its timeout
+// from the state's input, as in AWS, though the engine hands the task
+// only its Parameters; the handler sees its Payload unchanged and the
+// execution's simulated time through workflow.Now.
+func TestSFNTimeoutSecondsPath(t *testing.T) {
+	t.Parallel()
+	s, c := stack(t)
+	payloads := make(chan string, 1)
+	s.RegisterTask(functionARN(t, "ask"), func(ctx context.Context, in json.RawMessage, _ string) (json.RawMessage, error) {
+		info, _ := local.SFNTask(ctx)
+		if got := workflow.Now(ctx, time.Now); info.Now.IsZero() || !got.Equal(info.Now) {
+			t.Errorf("workflow.Now(ctx) = %v, want the execution's time %v", got, info.Now)
+		}
+		var p map[string]any
+		_ = json.Unmarshal(in, &p)
+		delete(p, "token")
+		b, _ := json.Marshal(p)
+		payloads <- string(b)
+		return json.RawMessage(`{}`), nil
+	})
+	m := machine(t, s, "example-timeout-path", map[string]string{"AskFunctionArn": functionARN(t, "ask")},
+		local.WithSFNTime(local.SFNTime{Day: 20 * time.Millisecond}))
+	began := time.Now()
+	got := finish(t, s, c, start(t, c, m, "", `{"checkId":"c1","wait":{"seconds":432000}}`))
+	elapsed := time.Since(began)
+	if diff := cmp.Diff([]string{"AskRegistry", "MarkStalled"}, got.States); diff != "" {
+		t.Errorf("states entered (-want +got):\n%s", diff)
+	}
+	if elapsed < 100*time.Millisecond || elapsed > 5*time.Second {
+		t.Errorf("5 simulated days at 20 ms a day took %s, want about 100 ms", elapsed)
+	}
+	if p := <-payloads; p != `{"checkId":"c1"}` {
+		t.Errorf("handler payload = %s, want only what Parameters give it", p)
+	}
+	if strings.Contains(got.Output, "portalidLocal") {
+		t.Errorf("the carried timeout leaked into the output: %s", got.Output)
+	}
+}
+
 func TestSFNStartExecutionIdempotent(t *testing.T) {
 	t.Parallel()
 	s, c := stack(t)

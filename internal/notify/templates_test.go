@@ -13,10 +13,11 @@ import (
 
 // allParams holds every parameter any template uses.
 var allParams = map[string]string{
-	"code":    "123456",
-	"minutes": "5",
-	"link":    "https://portal.example/confirm?registration=r1&token=t1",
-	"days":    "3",
+	"code":     "123456",
+	"minutes":  "5",
+	"link":     "https://portal.example/confirm?registration=r1&token=t1",
+	"days":     "3",
+	"tracking": "10100003123457",
 }
 
 func TestRenderEveryTemplate(t *testing.T) {

@@ -53,6 +53,7 @@ func TestRedacted(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRedacted(t, "Patronymic", p, "Канарейкович")
+	checkRedacted(t, "Text", NewText("г. Канарейск, ул. Летняя, д. 7"), "Канарейск", "Летняя")
 	d, err := ParseForeignDocument(ForeignResidencePermit, "CANARY 4711", "BTN")
 	if err != nil {
 		t.Fatal(err)

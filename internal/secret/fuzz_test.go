@@ -143,3 +143,31 @@ func FuzzParsePHC(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseLetterCode(f *testing.F) {
+	for _, s := range []string{"7K3QM-9ZP2D", "7k3qm9zp2d", "IL1iLABCDE", "Oo0 OoABCDE", "UK3QM9ZP2D", "7К3QM9ZP2D", "7K3QM9ZP2DA", " - ", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseLetterCode(s)
+		if err != nil {
+			if !errors.Is(err, ErrLetterCodeInvalid) || got != "" {
+				t.Fatalf("ParseLetterCode(%q) = %q, %v; want \"\", %v", s, got, err, ErrLetterCodeInvalid)
+			}
+			return
+		}
+		if len(got) != LetterCodeLength || strings.Trim(got, crockford) != "" {
+			t.Fatalf("ParseLetterCode(%q) = %q, not 10 Crockford symbols", s, got)
+		}
+		// Canonical, its grouped form and its lower case all read back the same.
+		c := LetterCode{v: got}
+		for _, form := range []string{got, c.Grouped(), strings.ToLower(c.Grouped())} {
+			if again, err := ParseLetterCode(form); err != nil || again != got {
+				t.Fatalf("ParseLetterCode(%q) = %q, %v; want %q", form, again, err, got)
+			}
+		}
+		if out, zero := redacttest.Quick(c), redacttest.Quick(LetterCode{}); out != zero {
+			t.Fatalf("LetterCode printed as %q, want %q as the zero LetterCode", out, zero)
+		}
+	})
+}

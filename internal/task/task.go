@@ -15,7 +15,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/letter"
 	"github.com/portalid/portalid/internal/metric"
+	"github.com/portalid/portalid/internal/postal"
 	"github.com/portalid/portalid/internal/workflow"
 )
 
@@ -29,11 +31,18 @@ const (
 	ErrStorageUnavailable = "StorageUnavailable"
 	// ErrUnknownTask: the Payload names no task this function runs.
 	ErrUnknownTask = "UnknownTask"
+	// ErrPostalUnavailable: the postal provider did not take a letter;
+	// Retry with backoff, then Catch → the letter failed.
+	ErrPostalUnavailable = "PostalUnavailable"
 )
 
-// Names lists every error name Go can raise through Dispatcher, for the
-// test that compares them with the names the ASL matches.
-var Names = []string{ErrRegistryUnavailable, ErrStorageUnavailable, ErrUnknownTask, workflow.TaskFailed}
+// Names lists every error name Go can raise through Dispatcher (or
+// answer a task token with), for the test that compares them with the
+// names the ASL matches.
+var Names = []string{
+	ErrRegistryUnavailable, ErrStorageUnavailable, ErrUnknownTask, workflow.TaskFailed,
+	ErrPostalUnavailable, letter.ErrNameAddressRejected, letter.ErrNameLetterLost, letter.ErrNameCodeVoid,
+}
 
 // Dispatcher runs the task named in the Payload.
 type Dispatcher struct {
@@ -49,6 +58,7 @@ type envelope struct {
 	AccountID string `json:"accountId"`
 	CheckID   string `json:"checkId"`
 	Item      string `json:"item"`
+	LetterID  string `json:"letterId"`
 	Token     string `json:"token"`
 }
 
@@ -85,6 +95,9 @@ func (d Dispatcher) Handle(ctx context.Context, in json.RawMessage, token string
 	attrs := []any{"task", env.Task, "accountId", env.AccountID, "checkId", env.CheckID, "durationMs", time.Since(began).Milliseconds()}
 	if env.Item != "" {
 		attrs = append(attrs, "item", safe(env.Item))
+	}
+	if env.LetterID != "" {
+		attrs = append(attrs, "letterId", env.LetterID)
 	}
 	if err != nil {
 		we := Name(err)
@@ -129,6 +142,9 @@ func Name(err error) *workflow.Error {
 	if f, ok := fault.As(err); ok && f.Kind == fault.Unavailable {
 		if f.Slug == "registry-unavailable" {
 			return &workflow.Error{Name: ErrRegistryUnavailable, Cause: "the registry did not take the request"}
+		}
+		if f.Slug == postal.ErrUnavailable.Slug {
+			return &workflow.Error{Name: ErrPostalUnavailable, Cause: "the postal provider did not take the letter"}
 		}
 		return &workflow.Error{Name: ErrStorageUnavailable, Cause: "storage is unavailable"}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/local"
+	"github.com/portalid/portalid/internal/postal"
 	"github.com/portalid/portalid/internal/registry"
 	"github.com/portalid/portalid/internal/task"
 	"github.com/portalid/portalid/internal/workflow"
@@ -54,52 +55,43 @@ func TestLambdaErrorType(t *testing.T) {
 	}
 }
 
-// TestASLErrorNames checks every error name the identity-check ASL
-// matches against the names Go can raise (or Step Functions raises), and
-// runs asl-validator on the definition after substitution.
+// TestASLErrorNames checks every error name the workflows' ASL matches
+// against the names Go can raise (or Step Functions raises), and runs
+// asl-validator on each definition after substitution.
 func TestASLErrorNames(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "statemachines", "identity-check.asl.json"))
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob(filepath.Join("..", "..", "statemachines", "*.asl.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no statemachines/*.asl.json: %v", err)
 	}
-	def := strings.NewReplacer("${TaskFunctionArn}", "arn:aws:lambda:us-east-1:000000000000:function:tasks",
-		"${RegistryTimeoutSeconds}", "432000").Replace(string(raw))
-	if strings.Contains(def, "${") {
-		t.Fatalf("a placeholder other than TaskFunctionArn and RegistryTimeoutSeconds is left")
-	}
+	subs := strings.NewReplacer("${TaskFunctionArn}", "arn:aws:lambda:us-east-1:000000000000:function:tasks",
+		"${RegistryTimeoutSeconds}", "432000", "${PostalReportTimeoutSeconds}", "604800")
 	var names []string
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				if k == "ErrorEquals" {
-					for _, n := range x.([]any) {
-						names = append(names, n.(string))
-					}
-				}
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
+	defs := map[string]string{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
 		}
+		def := subs.Replace(string(raw))
+		if strings.Contains(def, "${") {
+			t.Fatalf("%s: a placeholder this test does not know is left", f)
+		}
+		var doc any
+		if err := json.Unmarshal([]byte(def), &doc); err != nil {
+			t.Fatalf("%s: the substituted definition is not JSON: %v", f, err)
+		}
+		names = append(names, errorNames(doc)...)
+		defs[filepath.Base(f)] = def
 	}
-	var doc any
-	if err := json.Unmarshal([]byte(def), &doc); err != nil {
-		t.Fatalf("the substituted definition is not JSON: %v", err)
-	}
-	walk(doc)
 	for _, n := range names {
 		if strings.HasPrefix(n, "States.") || strings.HasPrefix(n, "Lambda.") || slices.Contains(task.Names, n) {
 			continue
 		}
 		t.Errorf("the ASL matches %q, which no task raises", n)
 	}
-	for _, n := range []string{task.ErrRegistryUnavailable, task.ErrStorageUnavailable} {
-		if !slices.Contains(names, n) {
+	for _, n := range task.Names {
+		if n != task.ErrUnknownTask && n != workflow.TaskFailed && !slices.Contains(names, n) {
 			t.Errorf("Go raises %s, which the ASL never matches", n)
 		}
 	}
@@ -114,9 +106,39 @@ func TestASLErrorNames(t *testing.T) {
 		}
 		t.Skip("asl-validator needs the emulators: run bash " + local.InstallScript)
 	}
-	out, err := exec.Command(node, filepath.Join(root, "infra/emulators/node_modules/asl-validator/dist/bin/asl-validator.js"),
-		"--json-definition", def).CombinedOutput()
-	if err != nil {
-		t.Errorf("asl-validator refuses the substituted identity-check definition: %v\n%s", err, out)
+	for name, def := range defs {
+		out, err := exec.Command(node, filepath.Join(root, "infra/emulators/node_modules/asl-validator/dist/bin/asl-validator.js"),
+			"--json-definition", def).CombinedOutput()
+		if err != nil {
+			t.Errorf("asl-validator refuses the substituted %s: %v\n%s", name, err, out)
+		}
+	}
+}
+
+// errorNames lists every name an ErrorEquals of the definition holds.
+func errorNames(v any) []string {
+	var names []string
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if k == "ErrorEquals" {
+				for _, n := range x.([]any) {
+					names = append(names, n.(string))
+				}
+			}
+			names = append(names, errorNames(x)...)
+		}
+	case []any:
+		for _, x := range v {
+			names = append(names, errorNames(x)...)
+		}
+	}
+	return names
+}
+
+func TestPostalOutageName(t *testing.T) {
+	t.Parallel()
+	if got := task.Name(fmt.Errorf("send letter l1: %w", postal.ErrUnavailable)); got.Name != task.ErrPostalUnavailable {
+		t.Errorf("Name(postal outage) = %s, want %s", got.Name, task.ErrPostalUnavailable)
 	}
 }

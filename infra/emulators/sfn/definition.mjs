@@ -8,7 +8,10 @@
 //     NO_TIMEOUT_SECONDS: the engine's own timer (60 s by default) is
 //     disabled and the harness applies TimeoutSeconds/TimeoutSecondsPath
 //     itself (real time for ordinary tasks, simulated time for
-//     .waitForTaskToken);
+//     .waitForTaskToken). The override sees only the result of
+//     Parameters, while TimeoutSecondsPath reads the state's input, so a
+//     Task with both gets the value carried in its Parameters under
+//     TIMEOUT_PARAMETER (the harness takes it out again);
 //   - every Wait becomes a Task with the same InputPath/OutputPath/Next/End
 //     whose override sleeps on the simulated clock (the engine's
 //     waitTimeOverrides is one fixed number per state and cannot see the
@@ -22,6 +25,10 @@
 import { MAX_TIMER_MS } from './clock.mjs';
 
 export const NO_TIMEOUT_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
+// TIMEOUT_PARAMETER carries a Task's TimeoutSecondsPath value through its
+// Parameters in the copy (see the top of this file).
+export const TIMEOUT_PARAMETER = 'portalidLocalTimeoutSeconds';
 
 // WAIT_RESOURCE marks the Task a Wait state is replaced by in the copy.
 const WAIT_RESOURCE = 'arn:aws:states:::portalid-local:wait';
@@ -108,6 +115,9 @@ export function runCopy(def, clock) {
   forEachState(copy, (name, state, states) => {
     if (Array.isArray(state.Retry)) state.Retry = state.Retry.map((r) => scaleRetrier(r, clock));
     if (state.Type === 'Task') {
+      if (state.TimeoutSecondsPath !== undefined && state.Parameters !== undefined) {
+        state.Parameters = { ...state.Parameters, [`${TIMEOUT_PARAMETER}.$`]: state.TimeoutSecondsPath };
+      }
       delete state.TimeoutSecondsPath;
       state.TimeoutSeconds = NO_TIMEOUT_SECONDS;
     } else if (state.Type === 'Wait') {

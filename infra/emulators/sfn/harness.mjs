@@ -26,7 +26,7 @@ import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-s
 
 import { Clock, sleep } from './clock.mjs';
 import {
-  coded, inspect, namedError, referencePath, runCopy, runtimeError,
+  coded, inspect, namedError, referencePath, runCopy, runtimeError, TIMEOUT_PARAMETER,
 } from './definition.mjs';
 
 const machines = new Map(); // state machine ARN → { definition, tasks, waits, timeoutSeconds }
@@ -222,9 +222,10 @@ function taskHandler(exec, state, spec) {
   };
 }
 
-async function runTask(exec, state, spec, input, token) {
+async function runTask(exec, state, spec, rawInput, token) {
   if (exec.ac.signal.aborted) throw exec.ac.signal.reason;
-  const timeoutSeconds = taskTimeoutSeconds(exec, spec, input);
+  const [input, carried] = withoutCarriedTimeout(rawInput);
+  const timeoutSeconds = taskTimeoutSeconds(exec, spec, input, carried);
   const payload = spec.lambda ? (input?.Payload ?? null) : input;
   const functionName = spec.lambda ? input?.FunctionName : undefined;
   if (!spec.callback) {
@@ -251,10 +252,18 @@ async function runTask(exec, state, spec, input, token) {
   }
 }
 
-function taskTimeoutSeconds(exec, spec, input) {
+// withoutCarriedTimeout splits off the TimeoutSecondsPath value that
+// runCopy carried in the Parameters of a Task that has both.
+function withoutCarriedTimeout(input) {
+  if (input === null || typeof input !== 'object' || !Object.hasOwn(input, TIMEOUT_PARAMETER)) return [input, undefined];
+  const { [TIMEOUT_PARAMETER]: carried, ...rest } = input;
+  return [rest, carried];
+}
+
+function taskTimeoutSeconds(exec, spec, input, carried) {
   if (spec.timeoutSeconds !== undefined) return spec.timeoutSeconds;
   if (spec.timeoutSecondsPath === undefined) return undefined; // AWS: no task timeout
-  const v = referencePath(spec.timeoutSecondsPath, input, exec.context);
+  const v = carried !== undefined ? carried : referencePath(spec.timeoutSecondsPath, input, exec.context);
   if (!Number.isInteger(v) || v < 1) throw runtimeError(`${spec.timeoutSecondsPath} must be a positive integer`);
   return v;
 }

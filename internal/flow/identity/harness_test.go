@@ -1,21 +1,15 @@
 package identity_test
 
 import (
-	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -28,67 +22,7 @@ import (
 	"github.com/portalid/portalid/internal/task"
 )
 
-// sfnStack is the local Step Functions every workflow test shares (loading
-// aws-local-stepfunctions takes about a second); each test registers the
-// real ASL under a name and a task function of its own.
-var sfnStack struct {
-	once sync.Once
-	sfn  *local.SFN
-	url  string
-	err  error
-}
-
-func stepFunctions(t testing.TB) (*local.SFN, *sfn.Client) {
-	t.Helper()
-	if _, err := local.NodeBinary(); err != nil {
-		msg := "the identity-check workflow tests need the emulators: run bash " + local.InstallScript
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	sfnStack.once.Do(func() {
-		s, err := local.StartSFN(context.Background(), local.SFNOptions{Log: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			sfnStack.err = err
-			return
-		}
-		srv, err := local.Serve(s, 0)
-		if err != nil {
-			sfnStack.err = err
-			return
-		}
-		sfnStack.sfn, sfnStack.url = s, srv.URL()
-	})
-	if sfnStack.err != nil {
-		t.Fatal(sfnStack.err)
-	}
-	cfg, err := local.AWSConfig(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sfnStack.sfn, sfn.NewFromConfig(cfg, func(o *sfn.Options) { o.BaseEndpoint = aws.String(sfnStack.url) })
-}
-
 var machines atomic.Int64
-
-// logs is a concurrency-safe buffer for the captured task logs.
-type logs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 // world is one test's system: the flows over a fresh table, the real ASL
 // on the local Step Functions, and the registry simulator answering
@@ -101,8 +35,8 @@ type world struct {
 	SFN      *local.SFN
 	Client   *sfn.Client
 	Machine  string // state machine ARN
-	Logs     *logs
-	Metrics  *logs // the EMF lines of the task function
+	Logs     *flowtest.Logs
+	Metrics  *flowtest.Logs // the EMF lines of the task function
 }
 
 // simDay is a simulated day: the 5-day registry timeout takes 250 ms.
@@ -116,7 +50,7 @@ func newWorld(t testing.TB, sim *registry.Simulator) *world {
 // newWorldDay is newWorld with a simulated day of day.
 func newWorldDay(t testing.TB, sim *registry.Simulator, day time.Duration) *world {
 	t.Helper()
-	s, c := stepFunctions(t)
+	s, c := flowtest.StepFunctions(t)
 	e := flowtest.New(t)
 	sealer := flowtest.Sealer(t)
 	n := machines.Add(1)
@@ -130,7 +64,7 @@ func newWorldDay(t testing.TB, sim *registry.Simulator, day time.Duration) *worl
 	}
 	sim.Answerer = &identity.Recorder{Store: e.Store, Next: &registry.StepFunctions{Client: c}, Now: e.Clock.Now}
 	w := &world{
-		Env: e, Sim: sim, SFN: s, Client: c, Machine: arn, Logs: &logs{}, Metrics: &logs{},
+		Env: e, Sim: sim, SFN: s, Client: c, Machine: arn, Logs: &flowtest.Logs{}, Metrics: &flowtest.Logs{},
 		Profiles: &profile.Flow{Store: e.Store, Sealer: sealer, Now: e.Clock.Now},
 	}
 	w.Identity = &identity.Flow{
@@ -175,34 +109,14 @@ func (w *world) submit(t *testing.T, id string, draft profile.Patch) (c identity
 	return c, got, sent
 }
 
-// executionARN is the ARN of the execution named after check id.
-func (w *world) executionARN(checkID string) string {
-	return strings.Replace(w.Machine, ":stateMachine:", ":execution:", 1) + ":" + checkID
-}
-
+// wait waits for the execution named after checkID to end.
 func (w *world) wait(t testing.TB, checkID string) local.SFNExecution {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	got, err := w.SFN.Wait(ctx, w.executionARN(checkID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return got
+	return flowtest.Wait(t, w.SFN, w.Machine, checkID)
 }
 
 // history is the execution's whole history as JSON, for canary searches.
 func (w *world) history(t *testing.T, checkID string) string {
 	t.Helper()
-	var b strings.Builder
-	p := sfn.NewGetExecutionHistoryPaginator(w.Client, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(w.executionARN(checkID))})
-	for p.HasMorePages() {
-		page, err := p.NextPage(t.Context())
-		if err != nil {
-			t.Fatalf("GetExecutionHistory: %v", err)
-		}
-		raw, _ := json.Marshal(page.Events)
-		b.Write(raw)
-	}
-	return b.String()
+	return flowtest.History(t, w.Client, w.Machine, checkID)
 }

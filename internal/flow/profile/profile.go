@@ -367,6 +367,11 @@ func parsePassport(in Passport, now time.Time) (Passport, error) {
 	return out, fs.Err()
 }
 
+// ParseAddress validates a postal address as a profile keeps it: a
+// 6-digit postcode and 1 to 500 characters of text; field errors point
+// at /postcode and /text.
+func ParseAddress(in Address) (Address, error) { return parseAddress(in, time.Time{}) }
+
 func parseAddress(in Address, _ time.Time) (Address, error) {
 	var fs fault.Fields
 	pc, err := person.ParsePostcode(in.Postcode)
