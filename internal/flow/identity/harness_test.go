@@ -39,8 +39,10 @@ type world struct {
 	Metrics  *flowtest.Logs // the EMF lines of the task function
 }
 
-// simDay is a simulated day: the 5-day registry timeout takes 250 ms.
-const simDay = 50 * time.Millisecond
+// simDay is a simulated day: the 5-day registry timeout takes 1 s, long
+// enough that a registry answering at once is never outrun by the timeout
+// on a loaded CI machine (50 ms made it flaky under -race).
+const simDay = 200 * time.Millisecond
 
 func newWorld(t testing.TB, sim *registry.Simulator) *world {
 	t.Helper()
