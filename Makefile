@@ -30,7 +30,7 @@ bench: emulators
 # Runs every fuzz target for FUZZTIME; new failing inputs land in the
 # package's testdata/fuzz/ and become regression tests.
 fuzz:
-	@set -e; for f in $$(git ls-files -co --exclude-standard '*fuzz_test.go'); do \
+	@set -e; for f in $$(grep -l '^func Fuzz' $$(git ls-files -co --exclude-standard '*_test.go')); do \
 		d=$$(dirname $$f); \
 		for t in $$(grep -oE '^func (Fuzz[A-Za-z0-9_]+)' $$f | cut -d' ' -f2); do \
 			echo "== $$d $$t"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) ./$$d; \
