@@ -17,8 +17,9 @@ import (
 
 // TestContractEveryRoute drives every operation of api/openapi.yaml to a
 // success over the route table, as a person's journey would (register,
-// sign in, settings, profile and registry check, sign-outs, "not me",
-// recovery); system.do holds each exchange to the document. It then
+// sign in, settings, profile and registry check, the catalogue, sign-outs,
+// "not me", recovery; confirmation by letter, signature and in person);
+// system.do holds each exchange to the document. It then
 // fails unless every operation was answered with a success, and shows
 // that renaming any top-level field of any of those answers breaks the
 // contract.
@@ -95,6 +96,9 @@ func TestContractEveryRoute(t *testing.T) {
 	check := call(as("POST", "/v1/me/identity-checks", `{"consent":true}`), 202)
 	call(as("GET", "/v1/me/identity-checks/"+str(check, "checkId"), ""), 200)
 
+	// The directory, the catalogue and the access check.
+	seen = append(seen, catalogueExchanges(t, s, as)...)
+
 	// A password change ends the other sessions and answers fresh tokens;
 	// then each way of signing out.
 	changed := call(as("PUT", "/v1/me/password", `{"currentPassword":"`+password+`","newPassword":"`+newPassword+`"}`), 200)
@@ -116,6 +120,12 @@ func TestContractEveryRoute(t *testing.T) {
 	call(event(t, "POST", "/v1/recovery/"+rid+"/resend", ""), 200)
 	call(event(t, "POST", "/v1/recovery/"+rid+"/confirm", `{"code":"`+s.lastSMSCode(t, phone)+`","answer":"Рекс"}`), 200)
 	call(event(t, "POST", "/v1/recovery/"+rid+"/password", `{"password":"Quiet-Harbour-83"}`), 204)
+
+	// Confirmation by letter, by signature and in person, each over a
+	// system of its own (the letter workflow's, a test CA's, an operator's).
+	seen = append(seen, letterExchanges(t)...)
+	seen = append(seen, signatureExchanges(t)...)
+	seen = append(seen, operatorExchanges(t)...)
 
 	// Every operation answered with a success.
 	doc := mustContract(t)

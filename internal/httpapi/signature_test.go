@@ -230,7 +230,18 @@ func TestConfirmationFunction(t *testing.T) {
 		{"GET", "/v1/me", http.StatusNotFound},
 		{"POST", "/v1/registrations", http.StatusNotFound},
 	} {
-		if res, _ := s.do(t, event(t, tt.method, tt.path, "{}")); res.StatusCode != tt.status {
+		// Another function's route never reaches this one through API
+		// Gateway, so its 404 is no exchange of the contract: Handle is
+		// called without system.do's check for those.
+		req := event(t, tt.method, tt.path, "{}")
+		res, err := s.api.Handle(context.Background(), req)
+		if err != nil {
+			t.Fatalf("Handle() error = %v", err)
+		}
+		if tt.status != http.StatusNotFound {
+			conform(t, req, res)
+		}
+		if res.StatusCode != tt.status {
 			t.Errorf("%s %s = %d %s, want %d", tt.method, tt.path, res.StatusCode, res.Body, tt.status)
 		}
 	}
