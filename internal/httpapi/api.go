@@ -73,7 +73,9 @@ type API struct {
 type handler func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 
 // idempotent lists the routes that create things and so honour an
-// Idempotency-Key (SPEC §3).
+// Idempotency-Key (SPEC §3). New binds each of them wrapped in keyed, so
+// only a function that serves one of them can reach the keeper (and the
+// template's derived grants give table writes to no read-only function).
 var idempotent = map[string]bool{
 	"POST /v1/registrations":               true,
 	"POST /v1/registrations/{id}/password": true,
@@ -89,14 +91,14 @@ func New(s Services) *API {
 	}
 	if r := s.Registration; r != nil {
 		reg := registrationRoutes{flow: r}
-		a.handlers["POST /v1/registrations"] = reg.start
+		a.handlers["POST /v1/registrations"] = a.keyed(reg.start)
 		a.handlers["POST /v1/registrations/{id}/resend"] = reg.resend
 		a.handlers["POST /v1/registrations/{id}/confirm"] = reg.confirm
-		a.handlers["POST /v1/registrations/{id}/password"] = reg.password
+		a.handlers["POST /v1/registrations/{id}/password"] = a.keyed(reg.password)
 	}
 	if r := s.Recovery; r != nil {
 		rec := recoveryRoutes{flow: r}
-		a.handlers["POST /v1/recovery"] = rec.start
+		a.handlers["POST /v1/recovery"] = a.keyed(rec.start)
 		a.handlers["POST /v1/recovery/{id}/resend"] = rec.resend
 		a.handlers["POST /v1/recovery/{id}/confirm"] = rec.confirm
 		a.handlers["POST /v1/recovery/{id}/password"] = rec.password
@@ -144,7 +146,7 @@ func New(s Services) *API {
 		}
 		if l := s.Letters; l != nil {
 			lr := letterRoutes{flow: l}
-			a.handlers["POST /v1/me/letters"] = lr.order
+			a.handlers["POST /v1/me/letters"] = a.keyed(lr.order)
 			a.handlers["GET /v1/me/letters/{id}"] = lr.get
 			a.handlers["POST /v1/me/letters/{id}/code"] = lr.code
 		}
@@ -152,9 +154,6 @@ func New(s Services) *API {
 		// its Idempotency-Key, if it honours one, behind it (keyed).
 		for _, r := range Table() {
 			if h, ok := a.handlers[r.Key]; ok && r.Auth {
-				if idempotent[r.Key] {
-					h = a.keyed(h)
-				}
 				a.handlers[r.Key] = authenticated(f, h)
 			}
 		}
@@ -177,25 +176,7 @@ func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 	if !ok {
 		h = notFound
 	}
-	var attrs []slog.Attr
-	var res events.APIGatewayV2HTTPResponse
-	if key := header(req, "idempotency-key"); key != "" && a.idem != nil && idempotent[req.RouteKey] && !signedIn(req.RouteKey) {
-		stored, err := a.idem.Do(ctx, req.RouteKey+" "+req.RawPath, key, []byte(req.Body), func() idempotency.Response {
-			res, attrs = a.serve(ctx, h, req)
-			return idempotency.Response{Status: res.StatusCode, ContentType: res.Headers["content-type"], Body: res.Body}
-		})
-		switch {
-		case err != nil:
-			res, attrs = a.serve(ctx, func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-				return events.APIGatewayV2HTTPResponse{}, err
-			}, req)
-		case attrs == nil:
-			res = replayed(stored)
-			attrs = []slog.Attr{slog.Bool("replayed", true)}
-		}
-	} else {
-		res, attrs = a.serve(ctx, h, req)
-	}
+	res, attrs := a.serve(ctx, h, req)
 	attrs = append(attrs, slog.String("route", req.RouteKey), slog.Int("status", res.StatusCode),
 		slog.Int64("durationMs", time.Since(start).Milliseconds()))
 	level := slog.LevelInfo

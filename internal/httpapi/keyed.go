@@ -9,10 +9,12 @@ import (
 	"github.com/portalid/portalid/internal/idempotency"
 )
 
-// keyed runs a signed-in person's create request at most once per
-// Idempotency-Key. It runs inside the authentication check, and the key's
-// scope holds the account: a replay needs a valid token of the same
-// account, and two people's keys never meet.
+// keyed runs a create request (a route of idempotent) at most once per
+// Idempotency-Key, scoped to the route and path. New binds it into those
+// routes' handlers only, never into Handle, so no other route reaches the
+// keeper. On a signed-in route it runs inside the authentication check,
+// and the key's scope holds the account too: a replay needs a valid token
+// of the same account, and two people's keys never meet.
 func (a *API) keyed(h handler) handler {
 	return func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		key := header(req, "idempotency-key")
@@ -24,7 +26,10 @@ func (a *API) keyed(h handler) handler {
 			attrs []slog.Attr
 			ran   bool
 		)
-		scope := req.RouteKey + " " + req.RawPath + " " + principal(ctx).Account.ID
+		scope := req.RouteKey + " " + req.RawPath
+		if signedIn(req.RouteKey) {
+			scope += " " + principal(ctx).Account.ID
+		}
 		stored, err := a.idem.Do(ctx, scope, key, []byte(req.Body), func() idempotency.Response {
 			ran = true
 			res, attrs = a.serve(ctx, h, req)
@@ -42,14 +47,12 @@ func (a *API) keyed(h handler) handler {
 		if n, ok := ctx.Value(notesKey{}).(*notes); ok {
 			n.attrs = append(n.attrs, slog.Bool("replayed", true))
 		}
-		return events.APIGatewayV2HTTPResponse{StatusCode: stored.Status, Body: stored.Body, Headers: map[string]string{
-			"content-type": stored.ContentType, "cache-control": "no-store", "idempotent-replayed": "true",
-		}}, nil
+		return replayed(stored), nil
 	}
 }
 
 // signedIn reports whether the route needs a signed-in person, whose
-// Idempotency-Key keyed handles.
+// Idempotency-Key keyed scopes to the account.
 func signedIn(routeKey string) bool {
 	for _, r := range Table() {
 		if r.Key == routeKey {
