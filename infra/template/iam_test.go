@@ -158,14 +158,23 @@ func (d *doc) resourceRule(r resource, action string, res, st *yaml.Node) (strin
 	case action == "states:StartExecution":
 		return "!Ref of a state machine in the function's environment", d.envRefs(r, "AWS::Serverless::StateMachine")[id]
 	case strings.HasPrefix(action, "states:SendTask"):
-		for _, sm := range d.invokers(r.id) {
+		// Tokens reach a function from the Task states that call it, or,
+		// for a workflow it starts, from the table its steps store them in
+		// (a letter's code ends the wait of the letter it started).
+		machines := d.invokers(r.id)
+		for id := range d.envRefs(r, "AWS::Serverless::StateMachine") {
+			if sm, ok := d.resource(id); ok {
+				machines = append(machines, sm)
+			}
+		}
+		for _, sm := range machines {
 			name, _, _ := subArgs(sm.prop("Name"))
 			format, _, _ := subArgs(res)
 			if name != "" && format == "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:"+name {
 				return "", true
 			}
 		}
-		return "the ARN (from its Name) of a state machine whose definition calls this function", false
+		return "the ARN (from its Name) of a state machine whose definition calls this function or that the function starts", false
 	case action == "lambda:InvokeFunction":
 		return "a function its DefinitionSubstitutions name", slices.Contains(d.invoked(r), id)
 	case service == "ses":

@@ -155,20 +155,20 @@ func TestChecksCatchMistakes(t *testing.T) {
 			mutate: func(t *testing.T, d *doc) {
 				sm, _ := d.resource("IdentityCheckStateMachine")
 				res := lookup(d.top, "Resources")
-				res.Content = append(res.Content, str("PostalLetterStateMachine"), sm.node)
+				res.Content = append(res.Content, str("NewWorkflowStateMachine"), sm.node)
 			},
 			check:     alarmProblems,
-			fragments: []string{"PostalLetterStateMachine", "ExecutionsFailed"},
+			fragments: []string{"NewWorkflowStateMachine", "ExecutionsFailed"},
 		},
 		{
 			name: "a new function without alarms",
 			mutate: func(t *testing.T, d *doc) {
 				fn, _ := d.resource("SessionFunction")
 				res := lookup(d.top, "Resources")
-				res.Content = append(res.Content, str("CatalogueFunction"), fn.node)
+				res.Content = append(res.Content, str("NewFeatureFunction"), fn.node)
 			},
 			check:     alarmProblems,
-			fragments: []string{"CatalogueFunction", "Errors"},
+			fragments: []string{"NewFeatureFunction", "Errors"},
 		},
 		{
 			name: "an errors alarm that does not roll back",
