@@ -24,7 +24,6 @@ const state = {
   check: null,
   editedSinceCheck: false,
   letter: null,
-  lettersMissing: false,
   events: [],
   outbox: [],
 };
@@ -491,9 +490,19 @@ function renderCheck() {
 }
 
 // ── identity confirmation by letter ────────────────────────────────────
-// The letter routes are SPEC §3's: POST /v1/me/letters, GET
-// /v1/me/letters/{id}, POST /v1/me/letters/{id}/code. A server without
-// them answers 404 route-not-found, and the card says so.
+// POST /v1/me/letters takes {source: "registration"} (the profile's
+// registration address) or {address: {postcode, text}} (another one),
+// and answers the letter: {letterId, status, orderedAt, trackingNumber?,
+// trackingUrl?, expiresAt?, attemptsLeft, …}, never its code or address.
+// The card follows it with GET /v1/me/letters/{id} while it is on its way,
+// and POST /v1/me/letters/{id}/code takes the code printed in it.
+
+/** Statuses in which the letter may still change by itself. */
+const LETTER_MOVING = ['ordered', 'sent', 'in-transit'];
+/** Statuses in which its code may be entered. */
+const LETTER_OPEN = ['sent', 'in-transit', 'delivered'];
+/** The person picked where the letter goes (else: the registration address). */
+let letterSourceChosen = false;
 
 function renderLetter() {
   const me = state.me;
@@ -502,64 +511,87 @@ function renderLetter() {
   const code = $('#form-letter-code');
   const note = $('#letter-note');
   const f = order.elements;
-  if (!f.postcode.value && state.profile.registrationAddress) {
-    f.postcode.value = state.profile.registrationAddress.postcode;
-    f.address.value = state.profile.registrationAddress.text;
-  }
+  const reg = state.profile.registrationAddress;
+  const regRadio = $('#letter-source-registration');
+  regRadio.disabled = !reg;
+  $('#letter-registration-address').textContent = reg ? `${reg.postcode}, ${reg.text}` : t('letter.noRegistration');
+  // The registration address is the default until the person chooses.
+  if (!letterSourceChosen || !reg) f.source.value = reg ? 'registration' : 'other';
+  $('#letter-other').hidden = f.source.value !== 'other';
   if (me.level === 'confirmed') {
     order.hidden = true;
     code.hidden = true;
     note.textContent = t(me.confirmationMethod === 'letter' && state.letter ? 'letter.done' : 'letter.confirmedAlready');
+    renderLetterStatus();
     return;
   }
-  order.hidden = me.level !== 'standard' || !!state.letter;
-  code.hidden = !state.letter;
-  if (state.lettersMissing) note.textContent = t('letter.unavailable');
-  else note.textContent = t(me.level === 'standard' ? 'letter.ready' : 'letter.needStandard');
+  const l = state.letter;
+  // A new letter may be ordered when there is none, or the last one can
+  // no longer bring a code (the server says when: letter-reorder-too-soon).
+  order.hidden = me.level !== 'standard' || (!!l && (LETTER_MOVING.includes(l.status) || LETTER_OPEN.includes(l.status)));
+  code.hidden = !l || !LETTER_OPEN.includes(l.status);
+  note.textContent = t(me.level === 'standard' ? 'letter.ready' : 'letter.needStandard');
   renderLetterStatus();
 }
 
 function renderLetterStatus() {
   const l = state.letter;
-  const tracking = l?.trackingNumber || l?.tracking?.number;
-  $('#letter-status').textContent = !l ? '' : tracking ? t('letter.tracking', { tracking }) : t('letter.ordered');
+  $('#letter-view').hidden = !l;
+  if (!l) return;
+  const status = has(`letter.status.${l.status}`) ? t(`letter.status.${l.status}`) : l.status;
+  $('#letter-status').textContent = t('letter.statusLine', { status });
+  const tracking = $('#letter-tracking');
+  tracking.hidden = !l.trackingNumber;
+  if (l.trackingNumber) {
+    const a = $('#letter-tracking-link');
+    a.textContent = t('letter.tracking', { tracking: l.trackingNumber });
+    if (l.trackingUrl) a.href = l.trackingUrl;
+    else a.removeAttribute('href');
+  }
+  const parts = [];
+  if (l.expiresAt && LETTER_OPEN.includes(l.status)) parts.push(t('letter.expires', { date: when(l.expiresAt) }));
+  if (LETTER_OPEN.includes(l.status)) parts.push(t('letter.attempts', { n: l.attemptsLeft }));
+  $('#letter-expiry').textContent = parts.join(' ');
+}
+
+for (const radio of $$('#form-letter input[name=source]')) {
+  radio.addEventListener('change', () => {
+    letterSourceChosen = true;
+    $('#letter-other').hidden = radio.value !== 'other' || !radio.checked;
+  });
 }
 
 onSubmit($('#form-letter'), async (form) => {
-  const body = { address: { postcode: value(form, 'postcode'), text: value(form, 'address') } };
-  try {
-    state.letter = await call('POST', '/v1/me/letters', { body, auth: true, key: keyFor('letter', body) });
-    keys.delete('letter');
-  } catch (err) {
-    if (err instanceof Problem && err.slug === 'route-not-found') {
-      state.lettersMissing = true;
-      renderLetter();
-      $('#letter-note').focus();
-      return;
-    }
-    throw err;
-  }
+  const body = value(form, 'source') === 'registration'
+    ? { source: 'registration' }
+    : { address: { postcode: value(form, 'postcode'), text: value(form, 'address') } };
+  state.letter = await call('POST', '/v1/me/letters', { body, auth: true, key: keyFor('letter', body) });
+  keys.delete('letter');
   renderLetter();
   announce(t('letter.ordered'));
-  $('#letter-code').focus();
+  $('#letter-status').focus();
   pollLetter();
 });
 
-const letterId = () => state.letter?.letterId || state.letter?.id;
+const letterId = () => state.letter?.letterId;
 
+let letterPoll = 0;
 function pollLetter() {
-  setTimeout(async () => {
+  clearTimeout(letterPoll);
+  letterPoll = setTimeout(async () => {
     if (!state.letter || !signedIn() || state.me?.level === 'confirmed') return;
     try {
-      state.letter = { ...state.letter, ...(await call('GET', `/v1/me/letters/${encodeURIComponent(letterId())}`, { auth: true })) };
-      renderLetterStatus();
+      state.letter = await call('GET', `/v1/me/letters/${encodeURIComponent(letterId())}`, { auth: true });
+      renderLetter();
     } catch { /* the next poll tries again */ }
-    if (!(state.letter.trackingNumber || state.letter.tracking)) pollLetter();
+    // Until it is delivered (or ends): the code may be entered meanwhile.
+    if (LETTER_MOVING.includes(state.letter?.status)) pollLetter();
   }, 2000);
 }
 
 onSubmit($('#form-letter-code'), async (form) => {
-  await call('POST', `/v1/me/letters/${encodeURIComponent(letterId())}/code`, { body: { code: value(form, 'code') }, auth: true });
+  const done = await call('POST', `/v1/me/letters/${encodeURIComponent(letterId())}/code`, { body: { code: value(form, 'code') }, auth: true });
+  state.letter = { ...state.letter, status: done.status, attemptsLeft: 0 };
   form.reset();
   await reloadMe();
   announce(t('letter.done'));
