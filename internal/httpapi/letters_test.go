@@ -163,6 +163,9 @@ func TestLettersOverHTTP(t *testing.T) {
 	if me["level"] != "confirmed" || me["confirmationMethod"] != "letter" {
 		t.Errorf("GET /v1/me = %v, want confirmed by letter", me)
 	}
+	if n := s.counts(t)["Confirmations"]; n != 1 || !strings.Contains(s.metrics.String(), `"Method":"letter"`) {
+		t.Errorf("Confirmations metric = %v (%s), want 1 by letter, once though the code was entered twice", n, s.metrics.String())
+	}
 	sms := strings.Join(s.smsTo(t, "+79123450301"), "\n")
 	if !strings.Contains(sms, "заказным письмом") || strings.Contains(sms, code) || strings.Contains(sms, strings.ReplaceAll(code, "-", "")) {
 		t.Errorf("SMS = %q, want the confirmation notice and never the code", sms)

@@ -10,6 +10,7 @@ import (
 	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/challenge"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/secret"
 )
 
@@ -76,6 +77,7 @@ func (f *Flow) EnterCode(ctx context.Context, a account.Account, letterID, code 
 			undelivered = errors.Join(undelivered, fmt.Errorf("end letter %s workflow: %w", l.ID, err))
 		}
 	}
+	metric.Add(ctx, metric.Confirmed(account.MethodLetter))
 	undelivered = errors.Join(undelivered, f.notify(ctx, a, "letter-confirmed", nil))
 	return Confirmed{LetterID: l.ID, Status: Used, Level: account.Confirmed, ConfirmationMethod: account.MethodLetter}, undelivered, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/portalid/portalid/internal/account"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/postal"
 )
 
@@ -36,6 +37,9 @@ func (f *Flow) Report(ctx context.Context, r postal.Report) error {
 			to = Returned
 		}
 		l, changed, err := f.Store.CloseLetter(ctx, r.AccountID, r.LetterID, []string{Sent}, to, "", r.At)
+		if changed {
+			metric.Add(ctx, metric.Count(metric.LettersFailed))
+		}
 		if err != nil || !changed || l.Token == "" {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/person"
 	"github.com/portalid/portalid/internal/postal"
 	"github.com/portalid/portalid/internal/secret"
@@ -84,7 +85,11 @@ func (f *Flow) SendLetter(ctx context.Context, in Input, token string) error {
 	err = f.Provider.Send(ctx, pl)
 	switch {
 	case errors.Is(err, postal.ErrAddressRejected):
-		if _, _, err := f.Store.CloseLetter(ctx, l.AccountID, l.ID, []string{Ordered}, Rejected, "", now); err != nil {
+		_, changed, err := f.Store.CloseLetter(ctx, l.AccountID, l.ID, []string{Ordered}, Rejected, "", now)
+		if changed {
+			metric.Add(ctx, metric.Count(metric.LettersFailed))
+		}
+		if err != nil {
 			return err
 		}
 		return &workflow.Error{Name: ErrNameAddressRejected, Cause: "the postal provider refused the address"}

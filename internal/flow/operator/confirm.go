@@ -6,6 +6,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/metric"
 )
 
 // Confirm raises a standard account to confirmed, method in_person (SPEC
@@ -56,6 +57,7 @@ func (f *Flow) Confirm(ctx context.Context, principal, accountID string) (Operat
 	if err != nil {
 		return op, account.Account{}, fmt.Errorf("confirm %s in person: %w", accountID, err)
 	}
+	metric.Add(ctx, metric.Confirmed(account.MethodInPerson))
 	return op, a, nil
 }
 

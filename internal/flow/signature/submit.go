@@ -11,6 +11,7 @@ import (
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/profile"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/secret"
 	"github.com/portalid/portalid/internal/signature"
 )
@@ -91,6 +92,7 @@ func (f *Flow) Submit(ctx context.Context, in Submission) (Confirmed, error) {
 	if err != nil {
 		return Confirmed{}, fmt.Errorf("confirm %s by signature: %w", in.Account.ID, err)
 	}
+	metric.Add(ctx, metric.Confirmed(account.MethodSignature))
 	out.Undelivered = challenge.Tell(ctx, f.Sender, a.Contacts, "signature-confirmed", a.Locale, nil)
 	return out, nil
 }
