@@ -24,6 +24,7 @@ type idempotencyItem struct {
 	Done        bool   `dynamodbav:"done"`
 	Status      int    `dynamodbav:"status,omitempty"`
 	ContentType string `dynamodbav:"contentType,omitempty"`
+	Location    string `dynamodbav:"location,omitempty"`
 	Body        string `dynamodbav:"body,omitempty"`
 	TTL         int64  `dynamodbav:"ttl"`
 }
@@ -50,7 +51,7 @@ func (s *Store) Claim(ctx context.Context, id string, fingerprint []byte, now, e
 			return idempotency.Record{}, false, err
 		}
 		return idempotency.Record{Fingerprint: it.Fingerprint, Done: it.Done, Response: idempotency.Response{
-			Status: it.Status, ContentType: it.ContentType, Body: it.Body,
+			Status: it.Status, ContentType: it.ContentType, Body: it.Body, Location: it.Location,
 		}}, false, nil
 	}
 	if err != nil {
@@ -64,11 +65,11 @@ func (s *Store) Finish(ctx context.Context, id string, res idempotency.Response,
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                aws.String(s.table),
 		Key:                      key("IDEMP#"+id, skIdempotency),
-		UpdateExpression:         aws.String("SET done = :t, #status = :s, contentType = :ct, body = :b, #ttl = :ttl"),
-		ExpressionAttributeNames: map[string]string{"#status": "status", "#ttl": AttrTTL},
+		UpdateExpression:         aws.String("SET done = :t, #status = :s, contentType = :ct, body = :b, #loc = :loc, #ttl = :ttl"),
+		ExpressionAttributeNames: map[string]string{"#status": "status", "#loc": "location", "#ttl": AttrTTL},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberBOOL{Value: true}, ":s": num(int64(res.Status)),
-			":ct": str(res.ContentType), ":b": str(res.Body), ":ttl": num(ttl(expires)),
+			":ct": str(res.ContentType), ":b": str(res.Body), ":loc": str(res.Location), ":ttl": num(ttl(expires)),
 		},
 	})
 	return translate("finish idempotency key", err)

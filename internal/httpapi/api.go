@@ -192,9 +192,13 @@ func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 
 // replayed is a stored answer to an Idempotency-Key, given again.
 func replayed(stored idempotency.Response) events.APIGatewayV2HTTPResponse {
-	return events.APIGatewayV2HTTPResponse{StatusCode: stored.Status, Body: stored.Body, Headers: map[string]string{
+	res := events.APIGatewayV2HTTPResponse{StatusCode: stored.Status, Body: stored.Body, Headers: map[string]string{
 		"content-type": stored.ContentType, "cache-control": "no-store", "idempotent-replayed": "true",
 	}}
+	if stored.Location != "" {
+		res.Headers["location"] = stored.Location
+	}
+	return res
 }
 
 // emit writes the metrics the request noted; a failure to write them is

@@ -33,7 +33,7 @@ func (a *API) keyed(h handler) handler {
 		stored, err := a.idem.Do(ctx, scope, key, []byte(req.Body), func() idempotency.Response {
 			ran = true
 			res, attrs = a.serve(ctx, h, req)
-			return idempotency.Response{Status: res.StatusCode, ContentType: res.Headers["content-type"], Body: res.Body}
+			return idempotency.Response{Status: res.StatusCode, ContentType: res.Headers["content-type"], Body: res.Body, Location: res.Headers["location"]}
 		})
 		if n, ok := ctx.Value(notesKey{}).(*notes); ok {
 			n.attrs = append(n.attrs, attrs...)

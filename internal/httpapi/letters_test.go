@@ -94,8 +94,8 @@ func TestLettersOverHTTP(t *testing.T) {
 	}
 	// The same key and body replay the answer; the same key from another
 	// person is that person's own request.
-	if again, _ := s.do(t, order("letter-key-1", `{"source":"registration"}`)); again.Body != first.Body || again.Headers["idempotent-replayed"] != "true" {
-		t.Errorf("repeat with the key = %d %s, want the first answer replayed", again.StatusCode, again.Body)
+	if again, _ := s.do(t, order("letter-key-1", `{"source":"registration"}`)); again.Body != first.Body || again.Headers["idempotent-replayed"] != "true" || again.Headers["location"] != first.Headers["location"] {
+		t.Errorf("repeat with the key = %d %s (Location %q), want the first answer replayed with its Location", again.StatusCode, again.Body, again.Headers["location"])
 	}
 	other := s.signedIn(t, "+79123450302")
 	req := other("POST", "/v1/me/letters", `{"source":"registration"}`)

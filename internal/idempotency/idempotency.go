@@ -25,6 +25,8 @@ type Response struct {
 	Status      int
 	ContentType string
 	Body        string
+	// Location is the created resource's URL, when the answer named one.
+	Location string
 }
 
 // Record is the state of one key.
