@@ -43,6 +43,7 @@ type Runtime struct {
 	initErr  chan struct{}
 	initOnce sync.Once
 	initBody []byte
+	polled   time.Time // the first GET …/next: the end of the function's init
 }
 
 // RuntimeResult is what the function posted for one invocation.
@@ -72,20 +73,33 @@ func NewRuntime(arn string) *Runtime {
 // Invoke queues payload for the function and waits for its answer, an
 // init error, or the end of ctx.
 func (r *Runtime) Invoke(ctx context.Context, payload []byte) (RuntimeResult, error) {
+	wait, err := r.Enqueue(ctx, payload)
+	if err != nil {
+		return RuntimeResult{}, err
+	}
+	return wait(ctx)
+}
+
+// Enqueue queues payload for the function's next GET …/next and returns
+// what waits for the answer; a cold start is timed from a process started
+// with its first event already queued.
+func (r *Runtime) Enqueue(ctx context.Context, payload []byte) (wait func(context.Context) (RuntimeResult, error), err error) {
 	inv := &invocation{id: newUUID(), payload: payload, done: make(chan RuntimeResult, 1)}
 	select {
 	case r.queue <- inv:
 	case <-ctx.Done():
-		return RuntimeResult{}, ctx.Err()
+		return nil, ctx.Err()
 	}
-	select {
-	case res := <-inv.done:
-		return res, nil
-	case <-r.initErr:
-		return RuntimeResult{}, fmt.Errorf("%w: %s", ErrRuntimeInit, r.initBody)
-	case <-ctx.Done():
-		return RuntimeResult{}, ctx.Err()
-	}
+	return func(ctx context.Context) (RuntimeResult, error) {
+		select {
+		case res := <-inv.done:
+			return res, nil
+		case <-r.initErr:
+			return RuntimeResult{}, fmt.Errorf("%w: %s", ErrRuntimeInit, r.initBody)
+		case <-ctx.Done():
+			return RuntimeResult{}, ctx.Err()
+		}
+	}, nil
 }
 
 // ServeHTTP implements the Runtime API endpoints a bootstrap uses.
@@ -121,8 +135,21 @@ func (r *Runtime) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
+// FirstPoll returns when the function first asked for an invocation (the
+// end of its init phase); zero before that.
+func (r *Runtime) FirstPoll() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.polled
+}
+
 // next blocks until an invocation is queued, then hands it over.
 func (r *Runtime) next(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	if r.polled.IsZero() {
+		r.polled = time.Now()
+	}
+	r.mu.Unlock()
 	var inv *invocation
 	select {
 	case inv = <-r.queue:
