@@ -1,33 +1,64 @@
 package identity_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/portalid/portalid/internal/flow/identity"
 	"github.com/portalid/portalid/internal/registry"
 )
 
 // BenchmarkIdentityCheck runs whole checks through the real ASL on the
 // local Step Functions and reports, per path, the state transitions (the
-// unit Step Functions Standard bills) and the DynamoDB round trips of the
-// two requests a client makes: Submit and Progress.
+// unit Step Functions Standard bills, retries included), the DynamoDB
+// round trips of the execution's tasks, and those of the two requests a
+// client makes: Submit and Progress. make bench (internal/bench) reads
+// transitions/op and workflow-ddb-calls/op of each path.
 func BenchmarkIdentityCheck(b *testing.B) {
+	// docs are the n-th check's SNILS, passport series and number: each
+	// iteration claims documents of its own, except values the
+	// simulator rejects (rejected documents are not kept claimed).
+	type docs func(n int) (snils, series, number string)
+	// validSNILS(1) is the simulator's SilentSNILS: start well past it.
+	valid := func(n int) (string, string, string) { return validSNILS(1000 + n), goodSeries, fmt.Sprintf("%06d", 100000+n) }
+	// Every path but the stall runs with a simulated day of a second (a
+	// 5-second timeout: tasks take up to 300 ms on a loaded machine, too
+	// close to simDay's 250 ms), and each execution must end as its path
+	// says, so that no path is measured on another's states.
 	paths := []struct {
-		name  string
-		snils func(n int) string
+		name      string
+		docs      docs
+		failFirst int
+		outcome   string
+		day       time.Duration
 	}{
-		{"passed", validSNILS},
-		{"snils-rejected", func(int) string { return registry.RejectedSNILS }},
+		{"passed", valid, 0, identity.Passed, time.Second},
+		{"snils-rejected", func(n int) (string, string, string) {
+			_, series, number := valid(n)
+			return registry.RejectedSNILS, series, number
+		}, 0, identity.Failed, time.Second},
+		{"passport-rejected", func(n int) (string, string, string) {
+			snils, series, _ := valid(n)
+			return snils, series, registry.UnknownPassportNumber
+		}, 0, identity.Failed, time.Second},
+		{"registry-down-then-back", valid, 3, identity.Passed, time.Second},
+		{"no-answer-stalled", func(n int) (string, string, string) {
+			snils, _, _ := valid(n)
+			return snils, fmt.Sprintf("%04d", 1000+n), registry.SilentPassportNumber
+		}, 0, identity.Stalled, simDay},
 	}
 	for _, p := range paths {
 		b.Run(p.name, func(b *testing.B) {
-			w := newWorld(b, &registry.Simulator{})
-			var transitions, submitCalls, progressCalls int64
+			w := newWorldDay(b, &registry.Simulator{FailFirst: p.failFirst}, p.day)
+			var transitions, submitCalls, workflowCalls, progressCalls int64
 			n := 0
 			for b.Loop() {
 				n++
 				_, _, id := w.Register(b, true)
-				if _, err := w.Profiles.Save(b.Context(), id, person(p.snils(n), goodSeries, fmt.Sprintf("%06d", 100000+n))); err != nil {
+				snils, series, number := p.docs(n)
+				if _, err := w.Profiles.Save(b.Context(), id, person(snils, series, number)); err != nil {
 					b.Fatal(err)
 				}
 				before := w.Calls.Load()
@@ -36,7 +67,16 @@ func BenchmarkIdentityCheck(b *testing.B) {
 					b.Fatal(err)
 				}
 				submitCalls += w.Calls.Load() - before
-				transitions += int64(w.wait(b, c.ID).Transitions)
+				before = w.Calls.Load()
+				ex := w.wait(b, c.ID)
+				workflowCalls += w.Calls.Load() - before
+				var out struct {
+					Outcome string `json:"outcome"`
+				}
+				if err := json.Unmarshal([]byte(ex.Output), &out); err != nil || out.Outcome != p.outcome {
+					b.Fatalf("execution %s ended %s with %s, want outcome %s", c.ID, ex.Status, ex.Output, p.outcome)
+				}
+				transitions += int64(ex.Transitions)
 				before = w.Calls.Load()
 				if _, err := w.Identity.Progress(b.Context(), id, c.ID); err != nil {
 					b.Fatal(err)
@@ -44,6 +84,7 @@ func BenchmarkIdentityCheck(b *testing.B) {
 				progressCalls += w.Calls.Load() - before
 			}
 			b.ReportMetric(float64(transitions)/float64(n), "transitions/op")
+			b.ReportMetric(float64(workflowCalls)/float64(n), "workflow-ddb-calls/op")
 			b.ReportMetric(float64(submitCalls)/float64(n), "submit-ddb-calls/op")
 			b.ReportMetric(float64(progressCalls)/float64(n), "progress-ddb-calls/op")
 		})
