@@ -22,7 +22,9 @@ func BenchmarkIdentityCheck(b *testing.B) {
 	// simulator rejects (rejected documents are not kept claimed).
 	type docs func(n int) (snils, series, number string)
 	// validSNILS(1) is the simulator's SilentSNILS: start well past it.
-	valid := func(n int) (string, string, string) { return validSNILS(1000 + n), goodSeries, fmt.Sprintf("%06d", 100000+n) }
+	valid := func(n int) (string, string, string) {
+		return validSNILS(1000 + n), goodSeries, fmt.Sprintf("%06d", 100000+n)
+	}
 	// Every path but the stall runs with a simulated day of a second (a
 	// 5-second timeout: tasks take up to 300 ms on a loaded machine, too
 	// close to simDay's 250 ms), and each execution must end as its path
