@@ -60,10 +60,13 @@ type Host struct {
 
 // Report is everything a run measured.
 type Report struct {
-	At         time.Time   `json:"at"`
-	Host       Host        `json:"host"`
-	Routes     []Route     `json:"routes,omitempty"`
-	Unmeasured []string    `json:"unmeasuredRoutes,omitempty"`
+	At         time.Time `json:"at"`
+	Host       Host      `json:"host"`
+	Routes     []Route   `json:"routes,omitempty"`
+	Unmeasured []string  `json:"unmeasuredRoutes,omitempty"`
+	// Starts counts the executions the routes started: the bench's Step
+	// Functions stand-in answers StartExecution and runs nothing.
+	Starts     int64       `json:"executionsStarted"`
 	Argon2     *Argon2     `json:"argon2,omitempty"`
 	ColdStarts []ColdStart `json:"coldStarts,omitempty"`
 	Paths      []Path      `json:"workflowPaths,omitempty"`
@@ -103,6 +106,7 @@ func Run(ctx context.Context, o Options, log func(string)) (Report, error) {
 			return r, fmt.Errorf("routes: %w", err)
 		}
 		r.Unmeasured = Unmeasured()
+		r.Starts = sys.Started.Load()
 	}
 	if want("argon2") {
 		log("argon2id")

@@ -307,6 +307,9 @@ func TestRun(t *testing.T) {
 			t.Errorf("%s: %v DynamoDB calls, %v+%v units; want some", rt.Route, rt.Calls, rt.RRU, rt.WRU)
 		}
 	}
+	if r.Starts == 0 {
+		t.Errorf("no execution was started through the Step Functions stand-in")
+	}
 	login := r.Routes[slices.IndexFunc(r.Routes, func(rt Route) bool { return rt.Route == "POST /v1/sessions" })]
 	if login.KMSSigns != 1 || login.Calls < 2 {
 		t.Errorf("login: %+v, want one access token signed and at least 2 round trips", login)
