@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync/atomic"
+
+	"github.com/portalid/portalid/internal/person"
 )
 
 // Password is the password of every account the bench makes; Password2
@@ -128,26 +130,24 @@ func (s *System) StartRecovery(ctx context.Context, a Account, ip string) (strin
 }
 
 // profileBody is a complete profile (ready for the registry check) with
-// the n-th SNILS and passport number, unique in the run.
+// the n-th SNILS and passport number, unique in the run and clear of the
+// values the registry simulator rejects or never answers.
 func profileBody(n int64) string {
 	return fmt.Sprintf(`{"noPatronymic":true,"gender":"female","birthDate":"1990-05-17","birthPlace":"г. Тверь","citizenship":"RUS",`+
 		`"snils":%q,"passport":{"series":"2804","number":"%06d","issuer":"ОВД Заволжского района г. Твери","issueDate":"2010-06-01","subdivisionCode":"692-001"}}`,
-		snils(n), 100000+n%900000)
+		snils(n), 200000+n%700000)
 }
 
-// snils makes the n-th valid SNILS (its checksum by the pension fund's
-// rule).
+// snils makes the n-th valid SNILS: the check digits are the ones the
+// domain's parser accepts.
 func snils(n int64) string {
-	base := fmt.Sprintf("%09d", 300000000+n%600000000)
-	sum := 0
-	for i, c := range base {
-		sum += int(c-'0') * (9 - i)
+	base := fmt.Sprintf("%09d", 500000000+n%400000000)
+	for c := range 100 {
+		if s, err := person.ParseSNILS(fmt.Sprintf("%s%02d", base, c)); err == nil {
+			return s.Value()
+		}
 	}
-	check := sum % 101
-	if check == 100 {
-		check = 0
-	}
-	return fmt.Sprintf("%s%02d", base, check)
+	panic("bench: no check digits for SNILS " + base)
 }
 
 // Submitted registers an account with a complete profile and submits it

@@ -118,9 +118,13 @@ func MeasureThroughput(ctx context.Context, s *System, o LoadOptions) (Throughpu
 			return status, err
 		}
 		statuses := make([]int, 2)
-		Gate(2, func(k int) {
-			statuses[k], _, _ = c.do(ctx, r.ip, "POST", "/v1/registrations/"+r.id+"/password", fmt.Sprintf(`{"password":%q}`, Password))
-		})
+		var both sync.WaitGroup
+		for k := range statuses {
+			both.Go(func() {
+				statuses[k], _, _ = c.do(ctx, r.ip, "POST", "/v1/registrations/"+r.id+"/password", fmt.Sprintf(`{"password":%q}`, Password))
+			})
+		}
+		both.Wait()
 		mu.Lock()
 		defer mu.Unlock()
 		created, refused := 0, 0
@@ -158,22 +162,6 @@ func MeasureThroughput(ctx context.Context, s *System, o LoadOptions) (Throughpu
 	u.Accounts, u.Duplicates, err = s.scanAccounts(ctx)
 	out.Uniqueness = u
 	return out, err
-}
-
-// Gate starts n goroutines at once and waits for all of them.
-func Gate(n int, fn func(i int)) {
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			fn(i)
-		}()
-	}
-	close(start)
-	wg.Wait()
 }
 
 // loadClient sends each request on a new connection from the source
@@ -235,8 +223,7 @@ func (c *loadClient) run(ctx context.Context, route string, n, workers int, time
 	var mu sync.Mutex
 	var times []time.Duration
 	var firstErr error
-	t0 := time.Now()
-	Gate(workers, func(int) {
+	worker := func() {
 		for {
 			i := int(next.Add(1)) - 1
 			if i >= n || ctx.Err() != nil {
@@ -261,7 +248,13 @@ func (c *loadClient) run(ctx context.Context, route string, n, workers int, time
 			}
 			mu.Unlock()
 		}
-	})
+	}
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(worker)
+	}
+	wg.Wait()
 	l.Seconds = time.Since(t0).Seconds()
 	l.Requests = len(times)
 	l.RPS = float64(l.Requests) / l.Seconds

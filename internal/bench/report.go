@@ -117,8 +117,7 @@ func (r Report) writeRoutes(w io.Writer) {
 	fmt.Fprintf(w, "\nROUTES  in-process through the route table (API Gateway v2 events, app.New wiring) against DynamoDB Local\n")
 	fmt.Fprintf(w, "  %d requests each after one warm-up; argon2id %s; resend interval %s (the only change from the defaults);\n", r.Routes[0].Samples, r.Host.Argon2, r.Host.Resend)
 	fmt.Fprintf(w, "  StartExecution answered by a stand-in that runs nothing (%d started; the workflows are measured below)\n", r.Starts)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "route\tfunction\tp50 ms\tp99 ms\tallocs\tDDB calls\tRRU\tWRU\tKMS\t")
+	tw := table(w, "route\tfunction\tp50 ms\tp99 ms\tallocs\tDDB calls\tRRU\tWRU\tKMS\t")
 	for _, rt := range r.Routes {
 		mark := ""
 		if rt.Hot {
@@ -146,6 +145,14 @@ func (r Report) writeRoutes(w io.Writer) {
 	}
 }
 
+// table starts a right-aligned table with its header row (tab-separated,
+// ending in a tab).
+func table(w io.Writer, header string) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, strings.TrimSuffix(header, "\n"))
+	return tw
+}
+
 // leftPad keeps the first column left-aligned in a right-aligned table.
 func leftPad(s string, n int) string {
 	if l := len([]rune(s)); l < n {
@@ -158,8 +165,7 @@ func (r Report) writeColdStarts(w io.Writer) {
 	c0 := r.ColdStarts[0]
 	fmt.Fprintf(w, "\nCOLD STARTS  real bootstraps (make build-<LogicalId>, linux/%s for this host, stripped, lambda.norpc) under the in-repo Runtime API host;\n", c0.Arch)
 	fmt.Fprintf(w, "  process start → first response, median of %d; the environment make run gives the app; first request as listed\n", c0.Runs)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "function\tsize %s\tsize arm64\tpkg init ms\tinit ms\tfirst ms\tmin–max\t× bare\tfirst request\t\n", c0.Arch)
+	tw := table(w, fmt.Sprintf("function\tsize %s\tsize arm64\tpkg init ms\tinit ms\tfirst ms\tmin–max\t× bare\tfirst request\t", c0.Arch))
 	for _, c := range r.ColdStarts {
 		deploy := "–"
 		if c.DeployBytes > 0 {
@@ -180,8 +186,7 @@ func (r Report) writeColdStarts(w io.Writer) {
 
 func (r Report) writePaths(w io.Writer) {
 	fmt.Fprintf(w, "\nSTEP FUNCTIONS  state transitions per path, counted by the local harness running the real ASL (go test -bench of each workflow)\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workflow\tpath\ttransitions\t$ per 1,000 executions\ttask DDB calls\t")
+	tw := table(w, "workflow\tpath\ttransitions\t$ per 1,000 executions\ttask DDB calls\t")
 	for _, p := range r.Paths {
 		name := p.Path
 		if p.Happy {
@@ -203,8 +208,7 @@ func (r Report) writeCost(w io.Writer, c Cost) {
 	mark := map[bool]string{true: "✓", false: "✗"}
 	fmt.Fprintf(w, "  Amazon Cognito, same users: Essentials (default plan) $%s → %.0f× cheaper %s (target ≥ %d×) · Lite $%s → %.0f×\n",
 		money(c.Essentials), c.Ratio, mark[c.Ratio >= MinCognitoRatio], MinCognitoRatio, money(c.Lite), c.RatioLite)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "usage (per MAU a month)\tper MAU\tper month\t$\t")
+	tw := table(w, "usage (per MAU a month)\tper MAU\tper month\t$\t")
 	for _, l := range c.Lines {
 		fmt.Fprintf(tw, "%s\t%g\t%s\t%s\t\n", leftPad(l.What, 62), l.PerMAU, thousands(l.PerMonth), money(l.USD))
 	}
@@ -228,8 +232,7 @@ func (r Report) writeCost(w io.Writer, c Cost) {
 
 func writeThroughput(w io.Writer, t Throughput) {
 	fmt.Fprintf(w, "\nTHROUGHPUT  local API over HTTP on loopback (the API Gateway stand-in, one process), a Go load generator, each request from its own 127.x address\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "route\trequests\tworkers\tseconds\treq/s\terrors\tp50 ms\tp99 ms\t")
+	tw := table(w, "route\trequests\tworkers\tseconds\treq/s\terrors\tp50 ms\tp99 ms\t")
 	for _, l := range t.Loads {
 		note := ""
 		if l.TimedOut {

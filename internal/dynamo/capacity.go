@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"context"
+	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -12,15 +14,15 @@ import (
 // Capacity sums the read and write capacity units DynamoDB reports as
 // consumed: on an on-demand table, the request units it bills.
 type Capacity struct {
-	mu           sync.Mutex
-	read, writes float64
+	mu          sync.Mutex
+	read, write float64
 }
 
 // Units returns the read and write units consumed so far.
 func (c *Capacity) Units() (read, write float64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.read, c.writes
+	return c.read, c.write
 }
 
 // add adds what one operation consumed; write says whether it was a
@@ -38,7 +40,7 @@ func (c *Capacity) add(write bool, cs []types.ConsumedCapacity) {
 			}
 		}
 		c.read += r
-		c.writes += w
+		c.write += w
 	}
 }
 
@@ -50,19 +52,21 @@ func deref(f *float64) float64 {
 }
 
 // MeterCapacity returns a client option that asks DynamoDB for the
-// consumed capacity of every item operation (ReturnConsumedCapacity
-// TOTAL, on a copy of the input) and adds it to c. Benchmarks use it to
-// price requests; failed operations (a condition that did not hold) are
-// not counted, as DynamoDB reports nothing for them.
+// consumed capacity of every operation that can report it
+// (ReturnConsumedCapacity TOTAL, set on a copy of the input) and adds it
+// to c. Benchmarks use it to price requests; failed operations (a
+// condition that did not hold) are not counted, as DynamoDB reports
+// nothing for them.
 func MeterCapacity(c *Capacity) func(*dynamodb.Options) {
 	return func(o *dynamodb.Options) {
 		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
 			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("MeterCapacity",
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					in.Parameters = withConsumedCapacity(in.Parameters)
+					write := isWrite(in.Parameters)
+					in.Parameters = withTotal(in.Parameters)
 					out, md, err := next.HandleInitialize(ctx, in)
 					if err == nil {
-						c.add(consumed(out.Result))
+						c.add(write, consumed(out.Result))
 					}
 					return out, md, err
 				}), middleware.After)
@@ -70,84 +74,54 @@ func MeterCapacity(c *Capacity) func(*dynamodb.Options) {
 	}
 }
 
-const total = types.ReturnConsumedCapacityTotal
-
-func withConsumedCapacity(p any) any {
-	switch v := p.(type) {
-	case *dynamodb.GetItemInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
-	case *dynamodb.PutItemInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
-	case *dynamodb.UpdateItemInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
-	case *dynamodb.DeleteItemInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
-	case *dynamodb.QueryInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
-	case *dynamodb.ScanInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
-	case *dynamodb.BatchGetItemInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
-	case *dynamodb.BatchWriteItemInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
-	case *dynamodb.TransactGetItemsInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
-	case *dynamodb.TransactWriteItemsInput:
-		cp := *v
-		cp.ReturnConsumedCapacity = total
-		return &cp
+// isWrite tells writes (PutItem, UpdateItem, DeleteItem, BatchWriteItem,
+// TransactWriteItems) by their input type.
+func isWrite(in any) bool {
+	t := reflect.TypeOf(in)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return false
 	}
-	return p
+	name := t.Elem().Name()
+	return strings.HasPrefix(name, "Put") || strings.HasPrefix(name, "Update") || strings.HasPrefix(name, "Delete") ||
+		strings.Contains(name, "Write")
 }
 
-// consumed returns what an operation's output reports, and whether the
-// operation was a write.
-func consumed(r any) (bool, []types.ConsumedCapacity) {
-	one := func(c *types.ConsumedCapacity) []types.ConsumedCapacity {
-		if c == nil {
+var totalValue = reflect.ValueOf(types.ReturnConsumedCapacityTotal)
+
+// withTotal returns a copy of an input with ReturnConsumedCapacity TOTAL,
+// or the input itself when it has no such field.
+func withTotal(in any) any {
+	v := reflect.ValueOf(in)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return in
+	}
+	f := v.Elem().FieldByName("ReturnConsumedCapacity")
+	if !f.IsValid() || f.Type() != totalValue.Type() {
+		return in
+	}
+	cp := reflect.New(v.Elem().Type())
+	cp.Elem().Set(v.Elem())
+	cp.Elem().FieldByName("ReturnConsumedCapacity").Set(totalValue)
+	return cp.Interface()
+}
+
+// consumed is the ConsumedCapacity of an output: one value for item
+// operations, one per table for batches and transactions.
+func consumed(out any) []types.ConsumedCapacity {
+	v := reflect.ValueOf(out)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return nil
+	}
+	switch c := v.Elem().FieldByName("ConsumedCapacity"); {
+	case !c.IsValid():
+		return nil
+	case c.Type() == reflect.TypeOf(&types.ConsumedCapacity{}):
+		if c.IsNil() {
 			return nil
 		}
-		return []types.ConsumedCapacity{*c}
+		return []types.ConsumedCapacity{*c.Interface().(*types.ConsumedCapacity)}
+	case c.Type() == reflect.TypeOf([]types.ConsumedCapacity{}):
+		return c.Interface().([]types.ConsumedCapacity)
 	}
-	switch v := r.(type) {
-	case *dynamodb.GetItemOutput:
-		return false, one(v.ConsumedCapacity)
-	case *dynamodb.QueryOutput:
-		return false, one(v.ConsumedCapacity)
-	case *dynamodb.ScanOutput:
-		return false, one(v.ConsumedCapacity)
-	case *dynamodb.BatchGetItemOutput:
-		return false, v.ConsumedCapacity
-	case *dynamodb.TransactGetItemsOutput:
-		return false, v.ConsumedCapacity
-	case *dynamodb.PutItemOutput:
-		return true, one(v.ConsumedCapacity)
-	case *dynamodb.UpdateItemOutput:
-		return true, one(v.ConsumedCapacity)
-	case *dynamodb.DeleteItemOutput:
-		return true, one(v.ConsumedCapacity)
-	case *dynamodb.BatchWriteItemOutput:
-		return true, v.ConsumedCapacity
-	case *dynamodb.TransactWriteItemsOutput:
-		return true, v.ConsumedCapacity
-	}
-	return false, nil
+	return nil
 }

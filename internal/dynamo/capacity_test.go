@@ -70,6 +70,15 @@ func TestMeterCapacity(t *testing.T) {
 				UpdateExpression: aws.String("SET n = :one"), ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}})
 			return err
 		}, 0, 1},
+		{"consistent query of one item", func() error {
+			_, err := db.Query(t.Context(), &dynamodb.QueryInput{TableName: aws.String(table), KeyConditionExpression: aws.String("pk = :pk"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "a"}}, ConsistentRead: aws.Bool(true)})
+			return err
+		}, 1, 0},
+		{"delete", func() error {
+			_, err := db.DeleteItem(t.Context(), &dynamodb.DeleteItemInput{TableName: aws.String(table), Key: keyOf("c")})
+			return err
+		}, 0, 1},
 	}
 	for _, tt := range tests {
 		r0, w0 := c.Units()

@@ -41,14 +41,21 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// startFunction runs the test binary as the function named kind under rt.
-func startFunction(t *testing.T, rt *local.Runtime, kind string) {
+// serveRuntime serves rt on loopback for the test.
+func serveRuntime(t *testing.T, rt *local.Runtime) *local.Server {
 	t.Helper()
 	srv, err := local.Serve(rt, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	return srv
+}
+
+// startFunction runs the test binary as the function named kind under rt.
+func startFunction(t *testing.T, rt *local.Runtime, kind string) {
+	t.Helper()
+	srv := serveRuntime(t, rt)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), runtimeFunctionEnv+"="+kind,
 		"AWS_LAMBDA_RUNTIME_API="+strings.TrimPrefix(srv.URL(), "http://"))
@@ -107,11 +114,7 @@ func TestRuntimeReportsFunctionErrors(t *testing.T) {
 func TestRuntimeInitError(t *testing.T) {
 	t.Parallel()
 	rt := local.NewRuntime("arn:aws:lambda:us-east-1:000000000000:function:broken")
-	srv, err := local.Serve(rt, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	srv := serveRuntime(t, rt)
 	res, err := http.Post(srv.URL()+local.RuntimeAPIVersion+"/init/error", "application/json",
 		strings.NewReader(`{"errorType":"ConfigError","errorMessage":"TABLE_NAME is not set"}`))
 	if err != nil {
@@ -130,12 +133,7 @@ func TestRuntimeInitError(t *testing.T) {
 
 func TestRuntimeRefusesUnknownInvocations(t *testing.T) {
 	t.Parallel()
-	rt := local.NewRuntime("arn:aws:lambda:us-east-1:000000000000:function:x")
-	srv, err := local.Serve(rt, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	srv := serveRuntime(t, local.NewRuntime("arn:aws:lambda:us-east-1:000000000000:function:x"))
 	tests := []struct {
 		name, method, path string
 		want               int
