@@ -24,6 +24,9 @@ const (
 	MaxBinaryBytes    = 12 << 20 // 12 MiB
 )
 
+// tracedRuns are the starts of each binary traced for its package init.
+const tracedRuns = 3
+
 // Baseline names the bare aws-lambda-go handler in the cold-start rows.
 const Baseline = "baseline"
 
@@ -49,8 +52,8 @@ type ColdStart struct {
 	FirstMinMs  float64 `json:"firstMinMs"`
 	FirstMaxMs  float64 `json:"firstMaxMs"`
 	Ratio       float64 `json:"ratioToBaseline"`
-	// PackageInitMs is when Go's package initialisation ended, from one
-	// more start with GODEBUG=inittrace=1 (not among the Runs).
+	// PackageInitMs is when Go's package initialisation ended: the median
+	// of tracedRuns more starts with GODEBUG=inittrace=1 (not among Runs).
 	PackageInitMs float64 `json:"packageInitMs"`
 	FirstRequest  string  `json:"firstRequest"`
 	Outcome       string  `json:"outcome"` // the first response's status, or its error type
@@ -246,23 +249,25 @@ func MeasureColdStarts(ctx context.Context, s *System, bins []Binary, runs int) 
 		invs[i] = inv
 		out[i] = ColdStart{Function: b.Function, Arch: runtime.GOARCH, Bytes: b.Bytes, Runs: runs}
 	}
-	// One more start each, traced, for when package init ended.
-	for run := range runs + 1 {
+	// Then a few more each, traced, for when package init ended (the
+	// trace's printing would slow the measured starts).
+	traced := make([][]time.Duration, len(bins))
+	for run := range runs + tracedRuns {
 		for i, b := range bins {
 			what, ev, err := invs[i](ctx, s)
 			if err != nil {
 				return nil, fmt.Errorf("%s: prepare: %w", b.Function, err)
 			}
 			var trace []string
-			if run == runs {
+			if run >= runs {
 				trace = []string{"GODEBUG=inittrace=1"}
 			}
 			init, firstAt, outcome, logs, err := coldStart(ctx, s, b, ev, trace...)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", b.Function, err)
 			}
-			if run == runs {
-				out[i].PackageInitMs = PackageInitEnd(logs)
+			if run >= runs {
+				traced[i] = append(traced[i], time.Duration(PackageInitEnd(logs)*float64(time.Millisecond)))
 				continue
 			}
 			out[i].FirstRequest, out[i].Outcome = what, outcome
@@ -273,6 +278,7 @@ func MeasureColdStarts(ctx context.Context, s *System, bins []Binary, runs int) 
 	for i := range out {
 		out[i].InitMs, out[i].FirstMs = ms(Percentile(inits[i], 50)), ms(Percentile(firsts[i], 50))
 		out[i].FirstMinMs, out[i].FirstMaxMs = ms(Percentile(firsts[i], 0)), ms(Percentile(firsts[i], 100))
+		out[i].PackageInitMs = ms(Percentile(traced[i], 50))
 		if out[i].Function == Baseline {
 			base = out[i].FirstMs
 		}

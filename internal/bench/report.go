@@ -182,7 +182,7 @@ func (r Report) writeColdStarts(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f–%.0f\t%s\t%s → %s\t\n", leftPad(c.Function, 20), mib(c.Bytes), deploy, c.PackageInitMs, c.InitMs, c.FirstMs, c.FirstMinMs, c.FirstMaxMs, ratio, c.FirstRequest, c.Outcome)
 	}
 	_ = tw.Flush()
-	fmt.Fprintf(w, "  targets: ≤ %.1f× the bare aws-lambda-go handler; binaries as deployed (arm64) over %s are marked !. pkg init: when Go's package init ended (GODEBUG=inittrace, one extra start)\n", MaxColdStartRatio, mib(MaxBinaryBytes))
+	fmt.Fprintf(w, "  targets: ≤ %.1f× the bare aws-lambda-go handler; binaries as deployed (arm64) over %s are marked !. pkg init: when Go's package init ended (GODEBUG=inittrace, median of 3 more starts)\n", MaxColdStartRatio, mib(MaxBinaryBytes))
 }
 
 func (r Report) writePaths(w io.Writer) {
