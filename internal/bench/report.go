@@ -70,7 +70,7 @@ func (r Report) coldStartWhy() string {
 	}
 	return fmt.Sprintf("The bare handler answers after %.0f ms, its Go package init done at %.0f ms; %s after %.0f ms, package init alone lasting until %.0f ms "+
 		"and the first poll coming at %.0f ms. The gap is mostly package init: every function is one app linking every flow and every AWS SDK "+
-		"client (the largest inits are the SDK's per-service schemas: DynamoDB, SESv2, KMS, Secrets Manager) and a 13 MiB binary to page in; "+
+		"client (the largest inits are the SDK's per-service schemas: DynamoDB, SESv2, KMS, Secrets Manager) and a binary twice the bare one to page in; "+
 		"building the clients and flows after it takes a few ms. Linking only each function's own clients would cut both. On Lambda both sit on a "+
 		"sandbox start of ~100 ms or more, which shrinks the ratio but not the %.0f ms gap.",
 		base.FirstMs, base.PackageInitMs, worst.Function, worst.FirstMs, worst.PackageInitMs, worst.InitMs, worst.FirstMs-base.FirstMs)
