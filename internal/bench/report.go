@@ -40,7 +40,11 @@ func (r Report) misses() []string {
 		}
 	}
 	if c := r.Cost; c != nil && c.Ratio > 0 && c.Ratio < MinCognitoRatio {
-		out = append(out, fmt.Sprintf("cost: %.1f× cheaper than Cognito Essentials (target ≥ %d×)", c.Ratio, MinCognitoRatio))
+		out = append(out, fmt.Sprintf("cost: %.1f× cheaper than Cognito Essentials (target ≥ %d×); what weighs most: under COST", c.Ratio, MinCognitoRatio))
+	}
+	if c := r.Cost; c != nil && c.RatioLite > 0 && c.RatioLite < MinCognitoRatio {
+		out = append(out, fmt.Sprintf("cost: %.1f× cheaper than Cognito Lite, its cheapest plan (no threat protection, no passwordless); the target is met against Essentials, "+
+			"the default plan. What weighs most: under COST", c.RatioLite))
 	}
 	if t := r.Throughput; t != nil {
 		for _, l := range t.Loads {
@@ -74,6 +78,24 @@ func (r Report) coldStartWhy() string {
 		"building the clients and flows after it takes a few ms. Linking only each function's own clients would cut both. On Lambda both sit on a "+
 		"sandbox start of ~100 ms or more, which shrinks the ratio but not the %.0f ms gap.",
 		base.FirstMs, base.PackageInitMs, worst.Function, worst.FirstMs, worst.PackageInitMs, worst.InitMs, worst.FirstMs-base.FirstMs)
+}
+
+// largest names the service that costs most, and what the total would be
+// without it.
+func (c Cost) largest() string {
+	top := ""
+	for _, s := range Services {
+		if top == "" || c.ByService[s] > c.ByService[top] {
+			top = s
+		}
+	}
+	rest := c.Total - c.ByService[top]
+	why := ""
+	if top == "KMS" {
+		why = " (one asymmetric Sign per access token issued, at login and every refresh; signing with a key held in memory, fetched at cold start as the HMAC master key is, would remove it at the price of the private key leaving KMS)"
+	}
+	return fmt.Sprintf("%s is %.0f %% of the bill%s; without it: $%s, %.0f× under Essentials, %.0f× under Lite",
+		top, 100*c.ByService[top]/c.Total, why, money(rest), c.Essentials/rest, c.Lite/rest)
 }
 
 // WriteText prints the report as tables.
@@ -205,7 +227,7 @@ func (r Report) writeCost(w io.Writer, c Cost) {
 	for _, s := range Services {
 		parts = append(parts, fmt.Sprintf("%s $%s", s, money(c.ByService[s])))
 	}
-	fmt.Fprintf(w, "  %s\n  = $%s a month, $%.5f per MAU\n", strings.Join(parts, " · "), money(c.Total), c.Total/float64(c.MAU))
+	fmt.Fprintf(w, "  %s\n  = $%s a month, $%.5f per MAU\n  %s\n", strings.Join(parts, " · "), money(c.Total), c.Total/float64(c.MAU), c.largest())
 	mark := map[bool]string{true: "✓", false: "✗"}
 	fmt.Fprintf(w, "  Amazon Cognito, same users: Essentials (default plan) $%s → %.1f× cheaper %s (target ≥ %d×) · Lite $%s → %.1f×\n",
 		money(c.Essentials), c.Ratio, mark[c.Ratio >= MinCognitoRatio], MinCognitoRatio, money(c.Lite), c.RatioLite)
