@@ -21,11 +21,15 @@ lint:
 	@out=$$(gofmt -l $(GO_FILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# Every benchmark runs once too (-benchtime=1x), in the same binaries, so
+# that none can rot; make bench measures.
 test: emulators lint
-	$(GO) run ./infra/local exec -- $(GO) test -race -count=1 ./...
+	$(GO) run ./infra/local exec -- $(GO) test -race -count=1 -bench=. -benchtime=1x ./...
 
+# One table of performance and cost (internal/bench), also written as JSON
+# under .local/bench/; BENCHFLAGS are passed on (go run ./infra/bench -h).
 bench: emulators
-	$(GO) run ./infra/local exec -- $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
+	$(GO) run ./infra/local exec -- $(GO) run ./infra/bench $(BENCHFLAGS)
 
 # Runs every fuzz target for FUZZTIME; new failing inputs land in the
 # package's testdata/fuzz/ and become regression tests.

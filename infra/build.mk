@@ -11,6 +11,9 @@
 # infra/template's tests run these rules exactly so and inspect the binary.
 
 LAMBDA_GOFLAGS := -tags lambda.norpc -trimpath -buildvcs=false -ldflags='-s -w -buildid='
+# LAMBDA_ARCH is the template's Architectures; make bench overrides it with
+# the host's (amd64) to run the bootstraps locally for cold starts.
+LAMBDA_ARCH ?= arm64
 
 # lambda_stem turns a logical-ID stem into its functions/ folder: Registration -> registration.
 lambda_stem = $(shell printf '%s' '$(1)' | tr '[:upper:]' '[:lower:]')
@@ -19,7 +22,7 @@ build-%Function:
 	@test -n "$(ARTIFACTS_DIR)" || { echo 'build-$*Function: ARTIFACTS_DIR is not set (sam build sets it; make build uses .local/build/)' >&2; exit 2; }
 	@test -f ./functions/$(call lambda_stem,$*)/main.go || { echo 'build-$*Function: ./functions/$(call lambda_stem,$*)/main.go does not exist' >&2; exit 2; }
 	mkdir -p "$(ARTIFACTS_DIR)"
-	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(LAMBDA_GOFLAGS) -o "$(ARTIFACTS_DIR)/bootstrap" ./functions/$(call lambda_stem,$*)
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(LAMBDA_ARCH) go build $(LAMBDA_GOFLAGS) -o "$(ARTIFACTS_DIR)/bootstrap" ./functions/$(call lambda_stem,$*)
 
 # The logical IDs of template.yaml's functions: the Resources keys (two-space
 # indent) that end in Function, as the template tests require of functions.

@@ -194,18 +194,19 @@ func decodeB64(s, name string, minLen, maxLen int) ([]byte, error) {
 	return b, nil
 }
 
-// Dummy returns the hash of a random secret nobody knows: verifying against
-// it when there is nothing real to verify (an unknown login, an account
-// without a security answer) costs the same argon2id work as a real check,
-// so timing tells nothing.
+// Dummy returns a hash nobody can match: a's parameters with a random salt
+// and a random key. Verifying against it when there is nothing real to
+// verify (an unknown login, an account without a security answer) costs
+// the same argon2id work as a real check, so timing tells nothing. No
+// password is hashed to make it (a random key is as unmatchable as the
+// hash of a random secret), so making it at cold start costs nothing.
 func (a Argon2) Dummy(r io.Reader) (string, error) {
-	t, err := NewToken(r)
-	if err != nil {
+	if err := checkParams(a.MemoryKiB, a.Time, a.Threads); err != nil {
 		return "", err
 	}
-	h, err := a.Hash(t.Reveal(), r)
-	if err != nil {
-		return "", fmt.Errorf("hash dummy secret: %w", err)
+	b := make([]byte, saltLength+keyLength)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", fmt.Errorf("read random dummy hash: %w", err)
 	}
-	return h, nil
+	return phc{memory: a.MemoryKiB, time: a.Time, threads: a.Threads, salt: b[:saltLength], key: b[saltLength:]}.String(), nil
 }

@@ -256,4 +256,12 @@ func TestDummy(t *testing.T) {
 			t.Errorf("VerifyPassword(dummy, %q) = %v, %v; want false, nil", guess, ok, err)
 		}
 	}
+	// A dummy must cost what a real hash costs, so it takes a's
+	// parameters, and refuses ones Hash would refuse.
+	if a.NeedsRehash(d1) {
+		t.Errorf("Dummy() = %q, not at a's parameters and sizes", d1)
+	}
+	if _, err := (Argon2{Time: 0, MemoryKiB: 64, Threads: 1}).Dummy(rand.Reader); !errors.Is(err, ErrArgon2Params) {
+		t.Errorf("Dummy(t=0) error = %v, want %v", err, ErrArgon2Params)
+	}
 }
