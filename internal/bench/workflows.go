@@ -31,6 +31,7 @@ type Workflow struct {
 // its line here (and its benchmark reports transitions/op per path).
 var Workflows = []Workflow{
 	{Name: "identity-check", Package: "./internal/flow/identity", Benchmark: "BenchmarkIdentityCheck", Happy: []string{"passed"}},
+	{Name: "postal-letter", Package: "./internal/flow/letter", Benchmark: "BenchmarkLetter", Happy: []string{"delivered"}},
 }
 
 // Path is the transitions of one workflow path.
