@@ -195,7 +195,7 @@ func Unmeasured() []string {
 // scenarios lists a scenario per route. A route added to the table shows
 // as unmeasured in the report until it gets one here.
 func scenarios() []scenario {
-	return []scenario{
+	all := append([]scenario{
 		{Route: "POST /v1/registrations", New: each(func(_ context.Context, _ *System) (step, error) {
 			phone, _, ip := Fresh()
 			return step{req: Request{Method: "POST", Path: "/v1/registrations", IP: ip,
@@ -356,7 +356,14 @@ func scenarios() []scenario {
 		{Route: httpapi.DefaultRoute, Status: http.StatusNotFound, New: each(func(context.Context, *System) (step, error) {
 			return step{req: Request{Method: "GET", Path: "/v1/nowhere"}}, nil
 		})},
+	}, confirmationScenarios()...)
+	// In the table's order, as the report lists them.
+	at := map[string]int{}
+	for i, r := range httpapi.Table() {
+		at[r.Key] = i
 	}
+	slices.SortStableFunc(all, func(a, b scenario) int { return at[a.Route] - at[b.Route] })
+	return all
 }
 
 // signOut returns a scenario constructor signing out through path after a

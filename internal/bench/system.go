@@ -38,6 +38,8 @@ import (
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/local"
 	"github.com/portalid/portalid/internal/logging"
+	"github.com/portalid/portalid/internal/signature/devca"
+	"github.com/portalid/portalid/internal/task"
 	"github.com/portalid/portalid/internal/token"
 )
 
@@ -49,7 +51,13 @@ var ErrNoEmulators = errors.New("AWS_ENDPOINT_URL_DYNAMODB is unset: run through
 // configuration make run gives it) over its own table on DynamoDB Local,
 // a fake SNS and a mail outbox, with the DynamoDB client metered.
 type System struct {
-	API      *httpapi.API
+	API *httpapi.API
+	// Catalogue is the catalogue function's API: app.New builds it apart
+	// (its own, smaller wiring), and Handle sends it its routes.
+	Catalogue *httpapi.API
+	// CA is the development issuing CA the signature flow trusts (its
+	// root is the system's trust list).
+	CA       *devca.Authority
 	DB       *dynamodb.Client // unmetered, for setup checks and scans
 	Table    string
 	Config   config.Config
@@ -61,6 +69,8 @@ type System struct {
 	Started  atomic.Int64 // executions started through it
 
 	sms, mail string
+	letters   string          // the postal simulator's outbox
+	tasks     task.Dispatcher // the task function, for the letter steps
 	gateway   *local.Gateway
 	log       *slog.Logger
 	stop      func()
@@ -77,7 +87,7 @@ func NewSystem(ctx context.Context, dir string, adjust func(*config.Config)) (*S
 	if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") == "" {
 		return nil, ErrNoEmulators
 	}
-	s := &System{Dir: dir, Table: "bench-" + randomHex(6), sms: filepath.Join(dir, "sms-outbox.jsonl"), mail: filepath.Join(dir, "mail-outbox.jsonl")}
+	s := &System{Dir: dir, Table: "bench-" + randomHex(6), sms: filepath.Join(dir, "sms-outbox.jsonl"), mail: filepath.Join(dir, "mail-outbox.jsonl"), letters: filepath.Join(dir, "letter-outbox.jsonl")}
 	if err := WriteKeys(dir); err != nil {
 		return nil, err
 	}
@@ -102,8 +112,19 @@ func NewSystem(ctx context.Context, dir string, adjust func(*config.Config)) (*S
 	}
 	cfg.TableName = s.Table
 	cfg.LocalKeysFile, cfg.LocalSigningKeyFile = filepath.Join(dir, "keys"), filepath.Join(dir, "signing-key.pem")
-	cfg.MailOutbox = s.mail
+	cfg.MailOutbox, cfg.LetterOutbox = s.mail, s.letters
 	cfg.IdentityCheckStateMachineARN = local.StateMachineARN("identity-check")
+	cfg.PostalLetterStateMachineARN = local.StateMachineARN("postal-letter")
+	ca := filepath.Join(dir, "devca")
+	if err := devca.Generate(ca); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.CA, err = devca.Load(ca); err != nil {
+		s.Close()
+		return nil, err
+	}
+	cfg.Signature.TrustList = filepath.Join(ca, devca.RootFile)
 	cfg.Registration.ResendMinInterval = ResendInterval
 	if adjust != nil {
 		adjust(&cfg)
@@ -129,14 +150,30 @@ func NewSystem(ctx context.Context, dir string, adjust func(*config.Config)) (*S
 		s.Close()
 		return nil, err
 	}
-	s.API, err = app.New(ctx, cfg, awsCfg, app.Options{
+	opts := app.Options{
 		DynamoDB: []func(*dynamodb.Options){local.DynamoDBOptions, dynamo.CountCalls(&s.Calls), dynamo.MeterCapacity(&s.Capacity)},
 		SNS:      []func(*sns.Options){func(o *sns.Options) { o.BaseEndpoint = aws.String(s.SNSURL) }},
 		Logger:   s.log,
-	})
+	}
+	s.API, err = app.New(ctx, cfg, awsCfg, opts)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("build api: %w", err)
+	}
+	// The task function, unmetered: the bench runs letter steps with it
+	// to prepare a code entry (setup, not a measured request).
+	s.tasks, err = app.Tasks(ctx, cfg, awsCfg, app.Options{
+		DynamoDB: []func(*dynamodb.Options){local.DynamoDBOptions},
+		SNS:      opts.SNS, Logger: s.log, Function: "tasks",
+	})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("build tasks: %w", err)
+	}
+	opts.Function = "catalogue"
+	if s.Catalogue, err = app.New(ctx, cfg, awsCfg, opts); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("build catalogue api: %w", err)
 	}
 	s.gateway = local.NewGateway(s.API.Handle, httpapi.Match)
 	return s, nil
@@ -213,6 +250,9 @@ type Request struct {
 	Method, Path, Body string
 	Header             map[string]string
 	IP                 string
+	// Operator, when set, is the IAM principal API Gateway's AWS_IAM
+	// authorizer accepted (the operator routes).
+	Operator string
 }
 
 // Event is the API Gateway (HTTP API, payload 2.0) event for r, built the
@@ -233,15 +273,34 @@ func (s *System) Event(r Request) events.APIGatewayV2HTTPRequest {
 	for k, v := range r.Header {
 		hr.Header.Set(k, v)
 	}
-	return s.gateway.Event(hr, []byte(r.Body))
+	ev := s.gateway.Event(hr, []byte(r.Body))
+	if r.Operator != "" {
+		ev.RequestContext.Authorizer = iam(r.Operator)
+	}
+	return ev
 }
 
 // Handle calls the API as Lambda does, with a Lambda context.
 func (s *System) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: randomHex(16)})
-	res, _ := s.API.Handle(ctx, ev) // always nil: failures are problem+json
+	api := s.API
+	if catalogueRoutes[ev.RouteKey] {
+		api = s.Catalogue
+	}
+	res, _ := api.Handle(ctx, ev) // always nil: failures are problem+json
 	return res
 }
+
+// catalogueRoutes are the route keys of the catalogue function.
+var catalogueRoutes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range httpapi.Table() {
+		if r.Function == "catalogue" {
+			m[r.Key] = true
+		}
+	}
+	return m
+}()
 
 // Do sends r and fails on any status outside 2xx.
 func (s *System) Do(ctx context.Context, r Request) (events.APIGatewayV2HTTPResponse, error) {
