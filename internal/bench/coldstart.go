@@ -191,6 +191,18 @@ func firstRequests(ctx context.Context, s *System) (map[string]invocation, error
 	if err != nil {
 		return nil, err
 	}
+	p, err := s.Standard(ctx)
+	if err != nil {
+		return nil, err
+	}
+	letterID, _, err := s.Letter(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	op, err := s.Operator(ctx)
+	if err != nil {
+		return nil, err
+	}
 	api := func(r Request) (string, []byte, error) {
 		b, err := json.Marshal(s.Event(r))
 		return r.Method + " " + strings.Split(r.Path, "?")[0], b, err
@@ -210,6 +222,15 @@ func firstRequests(ctx context.Context, s *System) (map[string]invocation, error
 		},
 		"AccountFunction": func(context.Context, *System) (string, []byte, error) {
 			return api(Request{Method: "GET", Path: "/v1/me", Header: t.Bearer()})
+		},
+		"ConfirmationFunction": func(context.Context, *System) (string, []byte, error) {
+			return api(Request{Method: "GET", Path: "/v1/me/letters/" + letterID, Header: p.Bearer()})
+		},
+		"CatalogueFunction": func(context.Context, *System) (string, []byte, error) {
+			return api(Request{Method: "GET", Path: "/v1/services/tax-personal-account/access", Header: t.Bearer()})
+		},
+		"OperatorFunction": func(context.Context, *System) (string, []byte, error) {
+			return api(Request{Method: "POST", Path: "/v1/operator/account-searches", Operator: op, Body: fmt.Sprintf(`{"snils":%q}`, p.SNILS)})
 		},
 		"RecoveryFunction": func(context.Context, *System) (string, []byte, error) {
 			phone, _, _ := Fresh() // no account: the same answer, a decoy
@@ -402,6 +423,9 @@ func (s *System) FunctionEnv(function, runtimeAPI string) []string {
 		"MAIL_OUTBOX=" + s.mail,
 		"AWS_ENDPOINT_URL_SFN=" + s.SFNURL,
 		"IDENTITY_CHECK_STATE_MACHINE_ARN=" + s.Config.IdentityCheckStateMachineARN,
+		"POSTAL_LETTER_STATE_MACHINE_ARN=" + s.Config.PostalLetterStateMachineARN,
+		"SIGNATURE_TRUST_LIST=" + s.Config.Signature.TrustList,
+		"LETTER_OUTBOX=" + s.letters,
 	}
 	return append(env, local.Env(os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), s.SNSURL)...)
 }
