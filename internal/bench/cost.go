@@ -150,6 +150,9 @@ var Profile = []Use{
 	{What: "identity check: submit (2 % a month)", Route: "POST /v1/me/identity-checks", PerMAU: 0.02},
 	{What: "identity check: progress reads (5 per check)", Route: "GET /v1/me/identity-checks/{id}", PerMAU: 0.1},
 	{What: "identity check: workflow (3 tasks)", Workflow: "identity-check", Path: "passed", Tasks: 3, PerMAU: 0.02},
+	{What: "letter: order (0.5 % a month)", Route: "POST /v1/me/letters", PerMAU: 0.005},
+	{What: "letter: status reads (3 per letter)", Route: "GET /v1/me/letters/{id}", PerMAU: 0.015},
+	{What: "letter: code entered", Route: "POST /v1/me/letters/{id}/code", PerMAU: 0.005},
 	{What: "letter: workflow (0.5 % a month)", Workflow: "postal-letter", Path: "delivered", Tasks: 4, PerMAU: 0.005},
 }
 
