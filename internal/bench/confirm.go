@@ -275,15 +275,21 @@ func passportCheck(op string, p Person) Request {
 		Body: fmt.Sprintf(`{"series":"2804","number":%q,"issueDate":"2010-06-01"}`, p.Passport)}
 }
 
-// Why the confirmation routes take what they take; filled in from the
-// measured round trips.
+// Why the confirmation routes above two round trips take what they take
+// ("auth" is the BatchGetItem of session and account every signed-in
+// request pays).
 const (
-	whyLetterOrder     = ""
-	whyLetterCode      = ""
-	whySignatureStart  = ""
-	whySignatureSubmit = ""
-	whyOperatorSearch  = ""
+	whyLetterOrder = "auth + the Idempotency-Key's claim (conditional PutItem) + GetItem (the latest-letter pointer and the sealed profile, " +
+		"one item read for both) + TransactWriteItems (letter, pointer, event) + the key's answer stored (UpdateItem). " +
+		"3 without a key; the bench sends one, as clients are told to."
+	whyLetterCode = "auth + the code check itself: UpdateItem counting the attempt before comparing, then TransactWriteItems " +
+		"(code spent, level raised, proof, event) — 2, as on the other code routes."
+	whySignatureSubmit = "auth + BatchGetItem (the challenge, the account, the sealed profile: the names and SNILS the certificate must match) + TransactWriteItems (challenge spent, level raised, " +
+		"proof, event). The CMS check is CPU, not DynamoDB."
+	whyOperatorSearch = "BatchGetItem (operator registry entry, the SNILS's claim, the operator's search log) → GetItem (the account " +
+		"the claim names: its level and names; it depends on the first) → a write counting the search with the event on the person's chain."
 	whyOperatorCheck   = ""
 	whyOperatorConfirm = ""
 	whyOperatorRestore = ""
+	whySignatureStart  = ""
 )

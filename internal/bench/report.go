@@ -153,7 +153,7 @@ func (r Report) writeRoutes(w io.Writer) {
 		if float64(rt.MaxCalls) != rt.Calls {
 			calls = fmt.Sprintf("%.1f (max %d)", rt.Calls, rt.MaxCalls)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.0f\t%s%s\t%.1f\t%.1f\t%.0f\t\n", leftPad(rt.Route, 38), rt.Function, rt.P50Ms, rt.P99Ms, rt.Allocs, calls, mark, rt.RRU, rt.WRU, rt.KMSSigns)
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.0f\t%s%s\t%.1f\t%.1f\t%.0f\t\n", leftPad(rt.Route, 52), rt.Function, rt.P50Ms, rt.P99Ms, rt.Allocs, calls, mark, rt.RRU, rt.WRU, rt.KMSSigns)
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "  hot: code checks, login, refresh, progress read (target ≤ %d DynamoDB round trips). RRU/WRU: request units DynamoDB reports; KMS: access tokens signed\n", MaxHotCalls)
