@@ -81,6 +81,7 @@ var idempotent = map[string]bool{
 	"POST /v1/registrations/{id}/password": true,
 	"POST /v1/recovery":                    true,
 	"POST /v1/me/letters":                  true,
+	"POST /v1/me/signature-challenges":     true,
 }
 
 // New builds the API over the services.
@@ -140,8 +141,8 @@ func New(s Services) *API {
 			a.handlers["GET /v1/me/identity-checks/{id}"] = pr.progress
 		}
 		if s.Signature != nil {
-			sig := signatureRoutes{flow: s.Signature, idem: s.Idempotency}
-			a.handlers["POST /v1/me/signature-challenges"] = sig.start
+			sig := signatureRoutes{flow: s.Signature}
+			a.handlers["POST /v1/me/signature-challenges"] = a.keyed(sig.start)
 			a.handlers["POST /v1/me/signature-challenges/{id}"] = sig.submit
 		}
 		if l := s.Letters; l != nil {

@@ -61,7 +61,7 @@ func TestContractCoversRouteTable(t *testing.T) {
 				key4 = true
 			}
 		}
-		honours := httpapi.Idempotent[key] || keyedByHandler[key] != ""
+		honours := httpapi.Idempotent[key]
 		if key4 != honours {
 			t.Errorf("%s: documents Idempotency-Key = %v, the API honours it = %v", key, key4, honours)
 		}
@@ -69,14 +69,6 @@ func TestContractCoversRouteTable(t *testing.T) {
 	if s := doc.Components.SecuritySchemes; s["citizenBearer"] == nil || s["operatorSigV4"] == nil {
 		t.Errorf("security schemes = %v, want citizenBearer and operatorSigV4", s)
 	}
-}
-
-// keyedByHandler are create routes whose handler honours an
-// Idempotency-Key itself instead of through the API's idempotent table,
-// each with where (TestSignatureChallengeKeyAtOnce and
-// TestContractEveryRoute replay it).
-var keyedByHandler = map[string]string{
-	"POST /v1/me/signature-challenges": "signature.go: once, scoped to the account, after authentication",
 }
 
 // notAnswered are faults the code defines that no HTTP route answers,

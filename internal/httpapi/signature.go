@@ -10,15 +10,11 @@ import (
 
 	"github.com/portalid/portalid/internal/fault"
 	sigflow "github.com/portalid/portalid/internal/flow/signature"
-	"github.com/portalid/portalid/internal/idempotency"
 	"github.com/portalid/portalid/internal/signature"
 )
 
 // signatureRoutes confirm an identity by electronic signature (SPEC §2.4).
-type signatureRoutes struct {
-	flow *sigflow.Flow
-	idem *idempotency.Keeper
-}
+type signatureRoutes struct{ flow *sigflow.Flow }
 
 type challengeResponse struct {
 	ChallengeID string    `json:"challengeId"`
@@ -26,22 +22,19 @@ type challengeResponse struct {
 	ExpiresAt   time.Time `json:"expiresAt"`
 }
 
-// start issues a challenge. It honours an Idempotency-Key, per account.
+// start issues a challenge (an Idempotency-Key, per account, through keyed).
 func (h signatureRoutes) start(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	var none struct{}
 	if err := decode(req, &none, true); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	a := principal(ctx).Account
-	return once(ctx, h.idem, "account/"+a.ID, req, func() (events.APIGatewayV2HTTPResponse, error) {
-		c, err := h.flow.Start(ctx, a)
-		if err != nil {
-			return events.APIGatewayV2HTTPResponse{}, err
-		}
-		return jsonResponse(http.StatusCreated, challengeResponse{
-			ChallengeID: c.ID, Challenge: base64.StdEncoding.EncodeToString(c.Bytes), ExpiresAt: c.ExpiresAt.UTC(),
-		}), nil
-	})
+	c, err := h.flow.Start(ctx, principal(ctx).Account)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
+	}
+	return jsonResponse(http.StatusCreated, challengeResponse{
+		ChallengeID: c.ID, Challenge: base64.StdEncoding.EncodeToString(c.Bytes), ExpiresAt: c.ExpiresAt.UTC(),
+	}), nil
 }
 
 type signatureRequest struct {
@@ -78,42 +71,4 @@ func (h signatureRoutes) submit(ctx context.Context, req events.APIGatewayV2HTTP
 	return jsonResponse(http.StatusOK, confirmedResponse{
 		Level: string(out.Level), ConfirmationMethod: string(out.Method), ConfirmedAt: out.At.UTC(),
 	}), nil
-}
-
-// once runs a create handler of a signed-in person's route once per
-// Idempotency-Key (SPEC §3): a repeat gets the first answer, marked
-// Idempotent-Replayed. Unlike the public create routes, which Handle keys
-// before any handler runs, it runs after authentication and keys by
-// scope (the account), so one person's key never replays another's
-// answer and an unauthenticated repeat never sees one. Only successes are
-// kept: after a refusal or a fault the key is released and a retry runs
-// again. Without a header or a keeper it just runs.
-func once(ctx context.Context, k *idempotency.Keeper, scope string, req events.APIGatewayV2HTTPRequest,
-	run func() (events.APIGatewayV2HTTPResponse, error)) (events.APIGatewayV2HTTPResponse, error) {
-	key := header(req, "idempotency-key")
-	if key == "" || k == nil {
-		return run()
-	}
-	var (
-		first  *events.APIGatewayV2HTTPResponse
-		runErr error
-	)
-	stored, err := k.Do(ctx, scope+" "+req.RouteKey, key, []byte(req.Body), func() idempotency.Response {
-		res, err := run()
-		if err != nil {
-			runErr = err
-			return idempotency.Response{Status: http.StatusInternalServerError} // not kept
-		}
-		first = &res
-		return idempotency.Response{Status: res.StatusCode, ContentType: res.Headers["content-type"], Body: res.Body}
-	})
-	switch {
-	case err != nil: // the key refused, or not kept or released
-		return events.APIGatewayV2HTTPResponse{}, err
-	case runErr != nil:
-		return events.APIGatewayV2HTTPResponse{}, runErr
-	case first != nil:
-		return *first, nil
-	}
-	return replayed(stored), nil
 }
