@@ -279,8 +279,8 @@ func passportCheck(op string, p Person) Request {
 // ("auth" is the BatchGetItem of session and account every signed-in
 // request pays).
 const (
-	whyLetterOrder = "auth + the Idempotency-Key's claim (conditional PutItem) + GetItem (the latest-letter pointer and the sealed profile, " +
-		"one item read for both) + TransactWriteItems (letter, pointer, event) + the key's answer stored (UpdateItem). " +
+	whyLetterOrder = "auth + the Idempotency-Key's claim (conditional PutItem) + one read of the latest-letter pointer and the sealed profile " +
+		"(LetterOrderState, one round trip) + TransactWriteItems (letter, pointer, event) + the key's answer stored (UpdateItem). " +
 		"3 without a key; the bench sends one, as clients are told to."
 	whyLetterCode = "auth + the code check itself: UpdateItem counting the attempt before comparing, then TransactWriteItems " +
 		"(code spent, level raised, proof, event) — 2, as on the other code routes."
