@@ -426,7 +426,7 @@ const (
 		"TransactWriteItems (hash, sessions revoked, event) + TransactWriteItems (the caller's fresh session)."
 	whyQuestion  = "auth + BatchGetItem (lock, address failures, as for the password) + TransactWriteItems (answer hash, event)."
 	whyContact   = "auth + BatchGetItem (pending change, the new contact's owner, send logs) + TransactWriteItems (change, logs)."
-	whyPatch     = "auth + GetItem (draft) + conditional PutItem + a second GetItem the handler makes only to answer the new version (profile.Save does not return it): 3 would do."
+	whyPatch     = "auth + GetItem (draft and its version) + conditional PutItem on that version (optimistic locking: a concurrent save retries)."
 	whySubmit    = "auth + BatchGetItem (draft, the current check's pointer) + TransactWriteItems (check, document claims); a resubmission also reads the previous check. StartExecution is Step Functions, not DynamoDB."
 	whyRegResend = whyResend
 )
