@@ -144,7 +144,7 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 	}
 	if wants("account") {
 		s.Profile = &profile.Flow{Store: store, Sealer: c.envelope, Now: time.Now}
-		s.Identity = c.identity(cfg, awsCfg, send, nil)
+		s.Identity = c.identity(cfg, send, nil)
 		s.Settings = &settings.Flow{
 			Store:    store,
 			Now:      time.Now,
@@ -157,6 +157,8 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			Rand:     rand.Reader,
 		}
 	}
+	// Identity confirmation (SPEC §2.4): electronic signature and the
+	// registered letter.
 	if wants("confirmation") {
 		trust, err := signature.LoadTrustList(cfg.Signature.TrustList)
 		if err != nil {
@@ -166,9 +168,7 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			Store: store, Verifier: signature.NewVerifier(trust), Opener: c.envelope, Sender: send,
 			Index: index, TTL: cfg.Signature.ChallengeTTL, Now: time.Now, Rand: rand.Reader,
 		}
-		if s.Idempotency == nil {
-			s.Idempotency = &idempotency.Keeper{Store: store, TTL: idempotency.DefaultTTL, Now: time.Now}
-		}
+		s.Letters = c.letters(cfg, send, nil)
 	}
 	if wants("catalogue") {
 		if s.Catalogue, s.Access, err = catalogueServices(store, c.envelope); err != nil {
@@ -190,10 +190,6 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			Now:        time.Now,
 			Rand:       rand.Reader,
 		}
-	}
-	// Identity confirmation (SPEC §2.4): the registered letter.
-	if wants("confirmation") {
-		s.Letters = c.letters(cfg, send, nil)
 	}
 	return httpapi.New(s), nil
 }
@@ -242,7 +238,7 @@ func newCore(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Opt
 
 // identity is the identity-check flow; the account function starts
 // checks (reg nil), the tasks function runs their steps.
-func (c core) identity(cfg config.Config, awsCfg aws.Config, send *notify.Courier, reg identity.Registry) *identity.Flow {
+func (c core) identity(cfg config.Config, send *notify.Courier, reg identity.Registry) *identity.Flow {
 	return &identity.Flow{
 		Store:    c.store,
 		Sealer:   c.envelope,
@@ -283,7 +279,7 @@ func Tasks(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Optio
 	}
 	reg := &registry.Simulator{Answerer: &identity.Recorder{Store: c.store, Next: &registry.StepFunctions{Client: c.sfn}, Now: time.Now, Log: opts.Logger}, Latency: cfg.Identity.RegistryLatency}
 	send := courier(cfg, awsCfg, opts)
-	tasks := task.Identity(c.identity(cfg, awsCfg, send, reg))
+	tasks := task.Identity(c.identity(cfg, send, reg))
 	// Until a postal provider's gateway is connected, the simulator
 	// carries the letters: printed to LETTER_OUTBOX when set (make run),
 	// nowhere in AWS.

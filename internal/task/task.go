@@ -92,7 +92,10 @@ func (d Dispatcher) Handle(ctx context.Context, in json.RawMessage, token string
 	}
 	began := time.Now()
 	out, err := h(ctx, in, token)
-	attrs := []any{"task", env.Task, "accountId", env.AccountID, "checkId", env.CheckID, "durationMs", time.Since(began).Milliseconds()}
+	attrs := []any{"task", env.Task, "accountId", env.AccountID, "durationMs", time.Since(began).Milliseconds()}
+	if env.CheckID != "" {
+		attrs = append(attrs, "checkId", env.CheckID)
+	}
 	if env.Item != "" {
 		attrs = append(attrs, "item", safe(env.Item))
 	}
