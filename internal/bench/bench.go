@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/portalid/portalid/internal/config"
+	"github.com/portalid/portalid/internal/invariant"
 )
 
 // Options size a run. Every count is bounded; Short makes each part as
@@ -42,7 +43,8 @@ func Defaults(root string) Options {
 	return Options{
 		Root: root, Dir: filepath.Join(root, ".local", "bench", "work"), Sections: AllSections,
 		Samples: 30, ColdRuns: 10, Argon2Runs: 10, WorkflowRun: 3,
-		Load: LoadOptions{Starts: 300, Complete: 40, Logins: 200, Workers: 8, Timeout: time.Minute},
+		Load: LoadOptions{Starts: 300, Complete: 40, Logins: 200, Workers: 8, Timeout: time.Minute,
+			Concurrency: []int{1, 4, 16, 64}, PerStep: 200, StepTimeout: 15 * time.Second, Pool: 16},
 	}
 }
 
@@ -72,8 +74,11 @@ type Report struct {
 	Paths      []Path      `json:"workflowPaths,omitempty"`
 	Cost       *Cost       `json:"cost,omitempty"`
 	Throughput *Throughput `json:"throughput,omitempty"`
-	Prices     Prices      `json:"prices"`
-	Misses     []string    `json:"misses"`
+	// RouteInvariants is the scan of the routes' table after every route
+	// ran (internal/invariant).
+	RouteInvariants *invariant.Report `json:"routeInvariants,omitempty"`
+	Prices          Prices            `json:"prices"`
+	Misses          []string          `json:"misses"`
 }
 
 // Run measures the sections of o, in order; log gets a line as each
@@ -107,6 +112,11 @@ func Run(ctx context.Context, o Options, log func(string)) (Report, error) {
 		}
 		r.Unmeasured = Unmeasured()
 		r.Starts = sys.Started.Load()
+		inv, err := invariant.Scan(ctx, sys.DB, sys.Table, sys.Config, 4)
+		if err != nil {
+			return r, fmt.Errorf("routes: invariants: %w", err)
+		}
+		r.RouteInvariants = &inv
 	}
 	if want("argon2") {
 		log("argon2id")

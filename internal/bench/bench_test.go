@@ -296,7 +296,8 @@ func TestRun(t *testing.T) {
 		Root: filepath.Join("..", ".."), Dir: dir, Short: true,
 		Sections: []string{"routes", "argon2", "coldstart", "cost", "throughput"},
 		Samples:  1, ColdRuns: 1, Argon2Runs: 1,
-		Load:     LoadOptions{Starts: 6, Complete: 2, Logins: 3, Workers: 2, Timeout: time.Minute},
+		Load: LoadOptions{Starts: 6, Complete: 2, Logins: 3, Workers: 2, Timeout: time.Minute,
+			Concurrency: []int{1, 2}, PerStep: 10, StepTimeout: time.Minute, Pool: 2},
 		Binaries: []Binary{{Function: Baseline, Path: self, Args: []string{"-test.run=^$"}, Env: []string{bareEnv + "=1"}}},
 		Adjust: func(c *config.Config) {
 			c.Password.Argon2MemKiB, c.Password.Argon2Time = 64, 1
@@ -319,6 +320,9 @@ func TestRun(t *testing.T) {
 			t.Errorf("%s: %v DynamoDB calls, %v+%v units; want some", rt.Route, rt.Calls, rt.RRU, rt.WRU)
 		}
 	}
+	if r.RouteInvariants == nil || len(r.RouteInvariants.Violations) > 0 || r.RouteInvariants.Accounts == 0 {
+		t.Errorf("the table after every route: %+v, want accounts and no invariant violation", r.RouteInvariants)
+	}
 	if r.Starts == 0 {
 		t.Errorf("no execution was started through the Step Functions stand-in")
 	}
@@ -335,12 +339,30 @@ func TestRun(t *testing.T) {
 	if r.Cost == nil || r.Cost.Total <= 0 || r.Cost.Essentials <= 0 || len(r.Cost.Unpriced) == 0 {
 		t.Errorf("cost = %+v, want a total, Cognito's, and the workflow lines unpriced (not measured here)", r.Cost)
 	}
-	if tp := r.Throughput; tp == nil || len(tp.Loads) != 2 || tp.Uniqueness != (Uniqueness{Completed: 2, Refused: 2, Accounts: 2}) {
-		t.Errorf("throughput = %+v, want two loads without errors and two accounts, one per phone", tp)
+	if tp := r.Throughput; tp == nil || len(tp.Loads) != 2 || tp.Uniqueness != (Uniqueness{Completed: 2, Refused: 2, Accounts: 2 + 3}) {
+		// 2 completed under load, and the scenarios' pool of 2 (one of
+		// them with a standard person beside it).
+		t.Errorf("throughput = %+v, want two loads without errors and five accounts, one per phone", tp)
+	}
+	if tp := r.Throughput; tp != nil {
+		if got, want := len(tp.Scenarios), len(Scenarios)*2; got != want {
+			t.Errorf("%d scenario steps, want %d (every scenario at 1 and 2 workers)", got, want)
+		}
+		for _, l := range tp.Scenarios {
+			if l.Requests != 10 || l.Errors != 0 || l.OK+l.Limited+l.Expected != l.Requests || l.P99Ms <= 0 {
+				t.Errorf("load %s × %d = %+v, want 10 requests answered as expected", l.Scenario, l.Workers, l)
+			}
+			if l.Scenario == "mixed" && l.Expected+l.Limited != 1 {
+				t.Errorf("mixed × %d: %d expected 4xx, want the one wrong password", l.Workers, l.Expected+l.Limited)
+			}
+		}
+		if v := tp.Invariants.Violations; len(v) > 0 || tp.Invariants.Rules == 0 {
+			t.Errorf("invariant violations after the load: %d %v, want none", len(v), v)
+		}
 	}
 	var text bytes.Buffer
 	r.WriteText(&text)
-	for _, want := range []string{"ROUTES", "POST /v1/sessions", "PASSWORD HASHING", "COLD STARTS", "COST", "THROUGHPUT", "MISSED TARGETS"} {
+	for _, want := range []string{"ROUTES", "POST /v1/sessions", "PASSWORD HASHING", "COLD STARTS", "COST", "THROUGHPUT", "LOAD", "invariant violations: 0", "MISSED TARGETS"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("the text report lacks %q:\n%s", want, text.String())
 		}

@@ -13,11 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/portalid/portalid/internal/httpapi"
+	"github.com/portalid/portalid/internal/invariant"
 	"github.com/portalid/portalid/internal/local"
 )
 
@@ -28,6 +25,13 @@ type LoadOptions struct {
 	Logins   int           // sign-ins, spread over the completed accounts
 	Workers  int           // concurrent clients
 	Timeout  time.Duration // per phase: no request is sent after it
+	// The scenarios (Scenarios): each runs at every concurrency, each step
+	// bounded by PerStep requests and StepTimeout; Pool accounts are
+	// prepared for the sign-ins and progress reads.
+	Concurrency []int
+	PerStep     int
+	StepTimeout time.Duration
+	Pool        int
 }
 
 // Load is one phase of load on the local API: HTTP on loopback through
@@ -58,14 +62,18 @@ type Uniqueness struct {
 
 // Throughput is the whole load run.
 type Throughput struct {
-	Loads      []Load     `json:"loads"`
-	Uniqueness Uniqueness `json:"uniqueness"`
+	Loads      []Load         `json:"loads"`
+	Scenarios  []ScenarioLoad `json:"scenarios,omitempty"`
+	Uniqueness Uniqueness     `json:"uniqueness"`
+	// Invariants is the scan of the table after the load.
+	Invariants invariant.Report `json:"invariants"`
 }
 
 // MeasureThroughput serves s's API on loopback and loads it: registration
 // starts, then the completion of some of them (two password requests at
-// once for each), then sign-ins of the new accounts; then it scans the
-// table for accounts sharing a phone. s should have a table of its own.
+// once for each), then sign-ins of the new accounts, then the scenarios
+// at increasing concurrency; then it scans the whole table for broken
+// invariants (internal/invariant). s should have a table of its own.
 func MeasureThroughput(ctx context.Context, s *System, o LoadOptions) (Throughput, error) {
 	gw := local.NewGateway(s.API.Handle, httpapi.Match)
 	gw.Log = s.log
@@ -159,9 +167,26 @@ func MeasureThroughput(ctx context.Context, s *System, o LoadOptions) (Throughpu
 		}
 		out.Loads = append(out.Loads, load)
 	}
-	u.Accounts, u.Duplicates, err = s.scanAccounts(ctx)
+	if len(o.Concurrency) > 0 && o.PerStep > 0 {
+		if out.Scenarios, err = MeasureScenarios(ctx, s, srv.URL(), o); err != nil {
+			return out, err
+		}
+	}
+	out.Invariants, err = invariant.Scan(ctx, s.DB, s.Table, s.Config, 4)
+	if err != nil {
+		return out, err
+	}
+	u.Accounts = out.Invariants.Accounts
+	for _, v := range out.Invariants.Violations {
+		if v.Rule == "contact-claim" || v.Rule == "account-contacts" {
+			u.Duplicates++
+		}
+	}
 	out.Uniqueness = u
-	return out, err
+	if u.Accounts == 0 {
+		return out, errors.New("the table holds no account")
+	}
+	return out, nil
 }
 
 // loadClient sends each request on a new connection from the source
@@ -196,12 +221,20 @@ func (c *loadClient) ip() string {
 }
 
 func (c *loadClient) do(ctx context.Context, ip, method, path, body string) (int, []byte, error) {
+	return c.doWith(ctx, ip, method, path, body, nil)
+}
+
+// doWith is do with further request headers.
+func (c *loadClient) doWith(ctx context.Context, ip, method, path, body string, header map[string]string) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(context.WithValue(ctx, sourceKey{}, ip), method, c.base+path, strings.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "portalid-bench")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -218,44 +251,20 @@ func (c *loadClient) run(ctx context.Context, route string, n, workers int, time
 	if n == 0 {
 		return l, nil
 	}
-	deadline := time.Now().Add(timeout)
-	var next atomic.Int64
 	var mu sync.Mutex
-	var times []time.Duration
 	var firstErr error
-	worker := func() {
-		for {
-			i := int(next.Add(1)) - 1
-			if i >= n || ctx.Err() != nil {
-				return
-			}
-			if time.Now().After(deadline) {
-				mu.Lock()
-				l.TimedOut = true
-				mu.Unlock()
-				return
-			}
-			t := time.Now()
-			status, err := send(ctx, i)
-			d := time.Since(t)
+	times, elapsed, timedOut := drive(ctx, n, workers, timeout, func(ctx context.Context, i int) {
+		status, err := send(ctx, i)
+		if err != nil || status < 200 || status > 299 {
 			mu.Lock()
-			times = append(times, d)
-			if err != nil || status < 200 || status > 299 {
-				l.Errors++
-				if firstErr == nil {
-					firstErr = fmt.Errorf("%s #%d: status %d: %v", route, i, status, err)
-				}
+			defer mu.Unlock()
+			l.Errors++
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%s #%d: status %d: %v", route, i, status, err)
 			}
-			mu.Unlock()
 		}
-	}
-	t0 := time.Now()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(worker)
-	}
-	wg.Wait()
-	l.Seconds = time.Since(t0).Seconds()
+	})
+	l.Seconds, l.TimedOut = elapsed.Seconds(), timedOut
 	l.Requests = len(times)
 	l.RPS = float64(l.Requests) / l.Seconds
 	l.P50Ms, l.P99Ms = ms(Percentile(times, 50)), ms(Percentile(times, 99))
@@ -265,53 +274,38 @@ func (c *loadClient) run(ctx context.Context, route string, n, workers int, time
 	return l, ctx.Err()
 }
 
-// scanAccounts reads the whole table: the accounts, and how many phone
-// indexes are the login of more than one account, or whose uniqueness
-// item names another account than the one holding the phone.
-func (s *System) scanAccounts(ctx context.Context) (accounts, duplicates int, err error) {
-	type contactOf struct {
-		Kind  string `dynamodbav:"kind"`
-		Index string `dynamodbav:"index"`
-	}
-	type item struct {
-		PK        string      `dynamodbav:"pk"`
-		SK        string      `dynamodbav:"sk"`
-		AccountID string      `dynamodbav:"accountId"`
-		Contacts  []contactOf `dynamodbav:"contacts"`
-	}
-	holders := map[string][]string{} // phone index → accounts holding it
-	owner := map[string]string{}     // phone index → account its uniqueness item names
-	p := dynamodb.NewScanPaginator(s.DB, &dynamodb.ScanInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return 0, 0, fmt.Errorf("scan %s: %w", s.Table, err)
-		}
-		var items []item
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
-			return 0, 0, err
-		}
-		for _, it := range items {
-			switch {
-			case it.SK == "ACCOUNT":
-				accounts++
-				for _, c := range it.Contacts {
-					if c.Kind == "phone" {
-						holders[c.Index] = append(holders[c.Index], strings.TrimPrefix(it.PK, "ACCOUNT#"))
-					}
-				}
-			case it.SK == "CONTACT" && strings.HasPrefix(it.PK, "PHONE#"):
-				owner[strings.TrimPrefix(it.PK, "PHONE#")] = it.AccountID
+// drive calls send for requests 0…n-1 from workers goroutines, sending
+// none after timeout; it returns each request's duration, the time it
+// all took, and whether the time bound stopped it.
+func drive(ctx context.Context, n, workers int, timeout time.Duration, send func(ctx context.Context, i int)) (times []time.Duration, elapsed time.Duration, timedOut bool) {
+	deadline := time.Now().Add(timeout)
+	var next atomic.Int64
+	var mu sync.Mutex
+	worker := func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= n || ctx.Err() != nil {
+				return
 			}
+			if time.Now().After(deadline) {
+				mu.Lock()
+				timedOut = true
+				mu.Unlock()
+				return
+			}
+			t := time.Now()
+			send(ctx, i)
+			d := time.Since(t)
+			mu.Lock()
+			times = append(times, d)
+			mu.Unlock()
 		}
 	}
-	for index, ids := range holders {
-		if len(ids) > 1 || owner[index] != ids[0] {
-			duplicates++
-		}
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(worker)
 	}
-	if accounts == 0 {
-		return 0, 0, errors.New("the table holds no account")
-	}
-	return accounts, duplicates, nil
+	wg.Wait()
+	return times, time.Since(t0), timedOut
 }

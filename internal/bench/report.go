@@ -46,11 +46,22 @@ func (r Report) misses() []string {
 		out = append(out, fmt.Sprintf("cost: %.1f× cheaper than Cognito Lite, its cheapest plan (no threat protection, no passwordless); the target is met against Essentials, "+
 			"the default plan. What weighs most: under COST", c.RatioLite))
 	}
+	if i := r.RouteInvariants; i != nil && len(i.Violations) > 0 {
+		out = append(out, fmt.Sprintf("invariant violations: %d after every route ran (listed under ROUTES)", len(i.Violations)))
+	}
 	if t := r.Throughput; t != nil {
 		for _, l := range t.Loads {
 			if l.Errors > 0 {
 				out = append(out, fmt.Sprintf("throughput %s: %d errors", l.Route, l.Errors))
 			}
+		}
+		for _, l := range t.Scenarios {
+			if l.Errors > 0 {
+				out = append(out, fmt.Sprintf("load %s × %d: %d errors (%d 503, %d 500, %d without an answer)", l.Scenario, l.Workers, l.Errors, l.Status503, l.Status500, l.Transport))
+			}
+		}
+		if n := len(t.Invariants.Violations); n > 0 {
+			out = append(out, fmt.Sprintf("invariant violations: %d after the load (listed under THROUGHPUT)", n))
 		}
 		if t.Uniqueness.Duplicates > 0 || t.Uniqueness.Errors > 0 {
 			out = append(out, fmt.Sprintf("throughput: %d phones on more than one account, %d double submits not answered 201 + 409", t.Uniqueness.Duplicates, t.Uniqueness.Errors))
@@ -160,6 +171,9 @@ func (r Report) writeRoutes(w io.Writer) {
 	for _, u := range r.Unmeasured {
 		fmt.Fprintf(w, "  not measured yet (no scenario in internal/bench/routes.go): %s\n", u)
 	}
+	if r.RouteInvariants != nil {
+		writeInvariants(w, "the routes' table afterwards:", *r.RouteInvariants)
+	}
 	fmt.Fprintln(w, "  Why the routes above 2 round trips take what they take:")
 	for _, rt := range r.Routes {
 		if rt.MaxCalls > MaxHotCalls && rt.Why != "" {
@@ -267,6 +281,10 @@ func writeThroughput(w io.Writer, t Throughput) {
 	u := t.Uniqueness
 	fmt.Fprintf(w, "  afterwards: %d registrations completed with the password sent twice at once (%d second submits refused 409, %d otherwise);\n", u.Completed, u.Refused, u.Errors)
 	fmt.Fprintf(w, "  table scan: %d accounts, %d phones held by more than one account or not owned by their holder\n", u.Accounts, u.Duplicates)
+	if len(t.Scenarios) > 0 {
+		writeScenarios(w, t.Scenarios)
+	}
+	writeInvariants(w, "the table after the load:", t.Invariants)
 }
 
 func yes(b bool) string {
