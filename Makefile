@@ -31,6 +31,13 @@ test: emulators lint
 bench: emulators
 	$(GO) run ./infra/local exec -- $(GO) run ./infra/bench $(BENCHFLAGS)
 
+# Only the load: the throughput phases and the scenarios at increasing
+# concurrency, then the invariant scan of the table (non-zero exit on a
+# violation); BENCHFLAGS as for bench (-concurrency, -per-step, …).
+.PHONY: load
+load: emulators
+	$(GO) run ./infra/local exec -- $(GO) run ./infra/bench -load $(BENCHFLAGS)
+
 # Runs every fuzz target for FUZZTIME; new failing inputs land in the
 # package's testdata/fuzz/ and become regression tests.
 fuzz:

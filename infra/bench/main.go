@@ -9,7 +9,8 @@
 //
 // It needs the local stack's DynamoDB Local (infra/local exec starts it).
 // Its figures are measurements, not pass/fail: it exits non-zero only when
-// something could not be measured.
+// something could not be measured, or when the table scan after the load
+// finds a broken invariant. -load runs only the load (make load).
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -44,9 +46,21 @@ func main() {
 	flag.IntVar(&o.Load.Logins, "logins", o.Load.Logins, "sign-ins under load")
 	flag.IntVar(&o.Load.Workers, "workers", o.Load.Workers, "concurrent clients of the load")
 	flag.DurationVar(&o.Load.Timeout, "load-timeout", o.Load.Timeout, "time bound of each load phase")
+	load := flag.Bool("load", false, "only the load: throughput, the scenarios at each concurrency and the invariant scan (as -only throughput)")
+	concurrency := flag.String("concurrency", joinInts(o.Load.Concurrency), "workers of each scenario step, comma-separated")
+	flag.IntVar(&o.Load.PerStep, "per-step", o.Load.PerStep, "requests per scenario step")
+	flag.DurationVar(&o.Load.StepTimeout, "step-timeout", o.Load.StepTimeout, "time bound of each scenario step")
+	flag.IntVar(&o.Load.Pool, "pool", o.Load.Pool, "accounts prepared for the scenarios' sign-ins and progress reads")
 	out := flag.String("out", filepath.Join(root, ".local", "bench"), "where the JSON report goes")
 	flag.Parse()
 	o.Sections = strings.Split(*sections, ",")
+	if *load {
+		o.Sections = []string{"throughput"}
+	}
+	if o.Load.Concurrency, err = parseInts(*concurrency); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -concurrency:", err)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -65,4 +79,34 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("\nJSON: %s (and latest.json beside it) · took %s\n", path, time.Since(began).Round(time.Second))
+	// A broken invariant is a defect, not a figure.
+	if t := r.Throughput; t != nil && len(t.Invariants.Violations) > 0 {
+		os.Exit(1)
+	}
+	if i := r.RouteInvariants; i != nil && len(i.Violations) > 0 {
+		os.Exit(1)
+	}
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive number of workers", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
