@@ -39,36 +39,37 @@ func contactClaims(t *Table) []Violation {
 	var out []Violation
 	for _, prefix := range []string{pkPhone, pkEmail} {
 		kind := strings.ToLower(strings.TrimSuffix(prefix, "#"))
-		t.Each(prefix, func(it Item) {
-			if it.SK() != skContact {
-				return
-			}
-			a, v, ok := claimant(t, it)
-			if !ok {
-				out = append(out, v)
-				return
-			}
+		orphans := eachClaim(t, prefix, func(it Item, a account.Account) {
 			index := strings.TrimPrefix(it.PK(), prefix)
 			if !slices.ContainsFunc(a.Contacts, func(c account.Contact) bool { return c.Kind == kind && c.Index == index }) {
 				out = append(out, at(it, "the account it names does not hold the contact"))
 			}
 		})
+		out = append(out, orphans...)
 	}
 	return out
 }
 
-// claimant is the account a claim names, or the violation when it names
-// none that exists.
-func claimant(t *Table, it Item) (account.Account, Violation, bool) {
-	id := it.S("accountId")
-	if id == "" {
-		return account.Account{}, at(it, "the claim names no account"), false
-	}
-	a, ok := t.Accounts[id]
-	if !ok {
-		return account.Account{}, at(it, "the claim names an account that does not exist"), false
-	}
-	return a, Violation{}, true
+// eachClaim calls fn with every claim under prefix and the account it
+// names; it returns the claims that name no existing account.
+func eachClaim(t *Table, prefix string, fn func(it Item, a account.Account)) []Violation {
+	var out []Violation
+	t.Each(prefix, func(it Item) {
+		if it.SK() != skContact {
+			return
+		}
+		id := it.S("accountId")
+		a, ok := t.Accounts[id]
+		switch {
+		case id == "":
+			out = append(out, at(it, "the claim names no account"))
+		case !ok:
+			out = append(out, at(it, "the claim names an account that does not exist"))
+		default:
+			fn(it, a)
+		}
+	})
+	return out
 }
 
 // checks is what an account's identity checks justify: the current-check
@@ -109,15 +110,7 @@ func documentClaims(t *Table) []Violation {
 	var out []Violation
 	count := map[string]map[string][]Item{} // account → kind → claims
 	for _, d := range docKinds {
-		t.Each(d.pk, func(it Item) {
-			if it.SK() != skContact {
-				return
-			}
-			a, v, ok := claimant(t, it)
-			if !ok {
-				out = append(out, v)
-				return
-			}
+		orphans := eachClaim(t, d.pk, func(it Item, a account.Account) {
 			if !checksOf(t, a.ID).justifies(a, d, strings.TrimPrefix(it.PK(), d.pk)) {
 				out = append(out, at(it, "the account it names neither holds nor is checking the document"))
 			}
@@ -126,6 +119,7 @@ func documentClaims(t *Table) []Violation {
 			}
 			count[a.ID][d.pk] = append(count[a.ID][d.pk], it)
 		})
+		out = append(out, orphans...)
 	}
 	for id, kinds := range count {
 		c := checksOf(t, id)
