@@ -51,7 +51,8 @@ type Load struct {
 
 // Uniqueness is what the table holds after the load: every completed
 // registration's password was sent twice at once, and exactly one account
-// per phone may exist.
+// per phone may exist (Duplicates: the contact-claim and account-contacts
+// violations of the invariant scan).
 type Uniqueness struct {
 	Completed  int `json:"registrationsCompleted"`
 	Refused    int `json:"secondSubmitsRefused"`

@@ -64,7 +64,7 @@ func (r Report) misses() []string {
 			out = append(out, fmt.Sprintf("invariant violations: %d after the load (listed under THROUGHPUT)", n))
 		}
 		if t.Uniqueness.Duplicates > 0 || t.Uniqueness.Errors > 0 {
-			out = append(out, fmt.Sprintf("throughput: %d phones on more than one account, %d double submits not answered 201 + 409", t.Uniqueness.Duplicates, t.Uniqueness.Errors))
+			out = append(out, fmt.Sprintf("throughput: %d contacts on more than one account, %d double submits not answered 201 + 409", t.Uniqueness.Duplicates, t.Uniqueness.Errors))
 		}
 	}
 	return out
@@ -280,7 +280,7 @@ func writeThroughput(w io.Writer, t Throughput) {
 	_ = tw.Flush()
 	u := t.Uniqueness
 	fmt.Fprintf(w, "  afterwards: %d registrations completed with the password sent twice at once (%d second submits refused 409, %d otherwise);\n", u.Completed, u.Refused, u.Errors)
-	fmt.Fprintf(w, "  table scan: %d accounts, %d phones held by more than one account or not owned by their holder\n", u.Accounts, u.Duplicates)
+	fmt.Fprintf(w, "  table scan: %d accounts, %d contacts held by more than one account or not owned by their holder (contact-claim, account-contacts)\n", u.Accounts, u.Duplicates)
 	if len(t.Scenarios) > 0 {
 		writeScenarios(w, t.Scenarios)
 	}
