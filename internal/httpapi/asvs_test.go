@@ -1,9 +1,11 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/portalid/portalid/internal/httpapi"
@@ -114,6 +116,65 @@ func TestNoSensitiveDataInURLs(t *testing.T) {
 	for _, want := range []string{"query cursor", "query q", "path id"} {
 		if !seen[want] {
 			t.Errorf("api/openapi.yaml: %s parameter not seen; the walk over the document is broken", want)
+		}
+	}
+}
+
+// TestAuthenticationDecisionsAreLogged: every sign-in, failed or not, and
+// every refused or accepted bearer token leaves one log line with the
+// route, status and fault, at Info for refusals; a signed-in request's
+// line names its account; no password or token reaches the log (ASVS
+// 7.1.1, 7.1.3, 7.1.4, 7.2.1, 7.2.2).
+func TestAuthenticationDecisionsAreLogged(t *testing.T) {
+	t.Parallel()
+	s := newSystem(t)
+	const phone, password = "+79123450079", "Lantern-Orbit-47"
+	s.register(t, phone, password)
+	s.do(t, event(t, "POST", "/v1/sessions", `{"login":"`+phone+`","password":"Wrong-Orbit-47"}`))
+	_, login := s.do(t, event(t, "POST", "/v1/sessions", `{"login":"`+phone+`","password":"`+password+`"}`))
+	access, _ := login["accessToken"].(string)
+	s.do(t, event(t, "GET", "/v1/me", ""))
+	me := event(t, "GET", "/v1/me", "")
+	me.Headers["authorization"] = "Bearer " + access
+	_, account := s.do(t, me)
+	accountID, _ := account["accountId"].(string)
+	if access == "" || accountID == "" {
+		t.Fatalf("login %v, me %v: want a token and an account", login, account)
+	}
+
+	type line struct {
+		Level, Msg, Route, Fault, AccountID string
+		Status                              int
+	}
+	var lines []line
+	for _, l := range strings.Split(strings.TrimSpace(s.logs.String()), "\n") {
+		var ln line
+		if err := json.Unmarshal([]byte(l), &ln); err != nil {
+			t.Fatalf("log line %q: %v", l, err)
+		}
+		if ln.Msg == "request served" {
+			lines = append(lines, ln)
+		}
+	}
+	want := []line{
+		{Level: "INFO", Route: "POST /v1/sessions", Status: http.StatusUnauthorized, Fault: "login-failed"},
+		{Level: "INFO", Route: "POST /v1/sessions", Status: http.StatusCreated},
+		{Level: "INFO", Route: "GET /v1/me", Status: http.StatusUnauthorized, Fault: "authentication-required"},
+		{Level: "INFO", Route: "GET /v1/me", Status: http.StatusOK, AccountID: accountID},
+	}
+	if len(lines) < len(want) {
+		t.Fatalf("%d request lines, want at least %d: %s", len(lines), len(want), s.logs.String())
+	}
+	got := lines[len(lines)-len(want):]
+	for i := range want {
+		got[i].Msg = ""
+		if got[i] != want[i] {
+			t.Errorf("request line %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	for what, v := range map[string]string{"password": password, "access token": access} {
+		if strings.Contains(s.logs.String(), v) {
+			t.Errorf("the log holds the %s", what)
 		}
 	}
 }
