@@ -116,6 +116,10 @@ type Session struct {
 	LoginWindow      time.Duration // LOGIN_WINDOW
 	LockoutBase      time.Duration // LOCKOUT_BASE: the first lockout; each repeat doubles it
 	LoginIPFailures  int           // LOGIN_IP_FAILURES: failures per client address within LoginWindow
+	// SessionMaxAge is SESSION_MAX_AGE: the absolute lifetime of a session
+	// from its sign-in, however often it is refreshed (ASVS 3.3.2); each
+	// refresh extends a session by RefreshTokenTTL only up to it.
+	SessionMaxAge time.Duration
 }
 
 // Registration holds the limits of SPEC §2.1.
@@ -200,6 +204,7 @@ func Vars() []Var {
 		dur("LOGIN_WINDOW", "LoginWindow", "15m", func(c *Config) *time.Duration { return &c.Session.LoginWindow }),
 		dur("LOCKOUT_BASE", "LockoutBase", "15m", func(c *Config) *time.Duration { return &c.Session.LockoutBase }),
 		num("LOGIN_IP_FAILURES", "LoginIpFailures", "20", func(c *Config) *int { return &c.Session.LoginIPFailures }),
+		dur("SESSION_MAX_AGE", "SessionMaxAge", "720h", func(c *Config) *time.Duration { return &c.Session.SessionMaxAge }),
 
 		num("PASSWORD_MIN_LENGTH", "PasswordMinLength", "8", func(c *Config) *int { return &c.Password.MinLength }),
 		num("PASSWORD_MAX_LENGTH", "PasswordMaxLength", "128", func(c *Config) *int { return &c.Password.MaxLength }),

@@ -34,6 +34,7 @@ func TestDefaults(t *testing.T) {
 		{"letter reminder", c.Letter.ReminderAfter, 14 * 24 * time.Hour},
 		{"letter reorder interval", c.Letter.ReorderInterval, 30 * 24 * time.Hour},
 		{"letter attempts", c.Letter.MaxAttempts, 5},
+		{"session max age", c.Session.SessionMaxAge, 30 * 24 * time.Hour},
 		{"postal report timeout", c.Letter.PostalReportTimeoutSecondsString(), "604800"},
 	}
 	for _, tt := range tests {

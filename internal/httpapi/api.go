@@ -214,7 +214,7 @@ func (a *API) emit(ctx context.Context, b *metric.Batch) {
 // the log attributes that describe the outcome.
 func (a *API) serve(ctx context.Context, h handler, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, []slog.Attr) {
 	n := &notes{}
-	res, err := h(context.WithValue(ctx, notesKey{}, n), req)
+	res, err := recovered(h)(context.WithValue(ctx, notesKey{}, n), req)
 	if err == nil {
 		return res, append([]slog.Attr{}, n.attrs...)
 	}

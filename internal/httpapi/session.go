@@ -110,6 +110,7 @@ func authenticated(f *session.Flow, h handler) handler {
 		if err != nil {
 			return events.APIGatewayV2HTTPResponse{}, err
 		}
+		noteAccount(ctx, p.Account.ID)
 		return h(context.WithValue(ctx, principalKey{}, p), req)
 	}
 }

@@ -42,8 +42,11 @@ func (h *redactHandler) Enabled(ctx context.Context, level slog.Level) bool {
 	return h.next.Enabled(ctx, level)
 }
 
+// Handle redacts r's attributes and stamps it in UTC, whatever the host's
+// zone, so every log line of every function and of make run has one time
+// base for investigations (ASVS 7.3.4).
 func (h *redactHandler) Handle(ctx context.Context, r slog.Record) error {
-	out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+	out := slog.NewRecord(r.Time.UTC(), r.Level, r.Message, r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(redact(h.groups, a))
 		return true

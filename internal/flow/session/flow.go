@@ -87,6 +87,18 @@ func seal(a account.Account, c Client, at time.Time, kinds []event.Kind, details
 	return event.Chain(a.ID, a.Events, at, event.Origin(c), details, kinds...)
 }
 
+// expiry is when a session signed in at created ends if refreshed at now:
+// RefreshTokenTTL later, but never after its absolute lifetime,
+// SessionMaxAge from the sign-in (ASVS 3.3.2). As usable checks ExpiresAt,
+// the cap holds for refresh and access tokens alike.
+func (f *Flow) expiry(created, now time.Time) time.Time {
+	end := now.Add(f.Limits.RefreshTokenTTL)
+	if last := created.Add(f.Limits.SessionMaxAge); last.Before(end) {
+		return last
+	}
+	return end
+}
+
 // usable reports whether a session may be used at now.
 func usable(s Session, a account.Account, now time.Time) bool {
 	return !s.Revoked && now.Before(s.ExpiresAt) && !s.CreatedAt.Before(a.SessionsNotBefore) && !a.ResetRequired

@@ -200,7 +200,7 @@ func (f *Flow) open(ctx context.Context, st LoginState, acct account.Account, c 
 	if err != nil {
 		return Tokens{}, err
 	}
-	s := Session{ID: sid, AccountID: acct.ID, Hash: hash, CreatedAt: now, ExpiresAt: now.Add(f.Limits.RefreshTokenTTL), Version: 1}
+	s := Session{ID: sid, AccountID: acct.ID, Hash: hash, CreatedAt: now, ExpiresAt: f.expiry(now, now), Version: 1}
 	lock := st.Lock
 	lock.Failures, lock.Lockouts = nil, 0
 	lock.Version++

@@ -82,7 +82,7 @@ func (f *Flow) Refresh(ctx context.Context, refresh string, c Client) (Tokens, e
 		if err != nil {
 			return Tokens{}, err
 		}
-		s.ExpiresAt = now.Add(f.Limits.RefreshTokenTTL)
+		s.ExpiresAt = f.expiry(s.CreatedAt, now)
 		s.Previous = remember(s)
 		err = f.Store.Rotate(ctx, s, nextHash, s.ExpiresAt)
 		if errors.Is(err, ErrChanged) {
