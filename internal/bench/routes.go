@@ -285,13 +285,13 @@ func scenarios() []scenario {
 		})},
 		{Route: "PUT /v1/me/contacts/{kind}", Why: whyContact, New: signedIn(func(t Tokens) Request {
 			_, email, _ := Fresh()
-			return Request{Method: "PUT", Path: "/v1/me/contacts/email", Header: t.Bearer(), Body: fmt.Sprintf(`{"value":%q}`, email)}
+			return Request{Method: "PUT", Path: "/v1/me/contacts/email", Header: t.Bearer(), Body: fmt.Sprintf(`{"value":%q,"currentPassword":%q}`, email, Password)}
 		})},
 		{Route: "POST /v1/me/contacts/{kind}/confirm", Hot: true, Why: whyContactConfirm, New: func(ctx context.Context, s *System) (func(context.Context) (step, error), error) {
 			_, t, err := s.SignedIn(ctx)
 			return func(ctx context.Context) (step, error) {
 				_, email, _ := Fresh()
-				if _, err := s.Do(ctx, Request{Method: "PUT", Path: "/v1/me/contacts/email", Header: t.Bearer(), Body: fmt.Sprintf(`{"value":%q}`, email)}); err != nil {
+				if _, err := s.Do(ctx, Request{Method: "PUT", Path: "/v1/me/contacts/email", Header: t.Bearer(), Body: fmt.Sprintf(`{"value":%q,"currentPassword":%q}`, email, Password)}); err != nil {
 					return step{}, err
 				}
 				code, err := s.LastCode(email)

@@ -82,7 +82,7 @@ func TestContractEveryRoute(t *testing.T) {
 	call(query(as("GET", "/v1/me/events", ""), "cursor", next), 200)
 	call(as("GET", "/v1/me/events/verification", ""), 200)
 	call(as("PUT", "/v1/me/security-question", `{"question":"Кличка первой собаки?","answer":"Рекс","currentPassword":"`+password+`"}`), 204)
-	call(as("PUT", "/v1/me/contacts/email", `{"value":"`+email+`"}`), 202)
+	call(as("PUT", "/v1/me/contacts/email", `{"value":"`+email+`","currentPassword":"`+password+`"}`), 202)
 	call(as("POST", "/v1/me/contacts/email/confirm", `{"code":"`+lastMailCode(t, mail, email)+`"}`), 200)
 	call(as("PUT", "/v1/me/notifications", `{"channels":["sms","email"]}`), 200)
 

@@ -54,7 +54,8 @@ func (h settingsRoutes) securityQuestion(ctx context.Context, req events.APIGate
 }
 
 type contactRequest struct {
-	Value string `json:"value"`
+	Value           string `json:"value"`
+	CurrentPassword string `json:"currentPassword"`
 }
 
 // contactChangeResponse is the same whether or not the new contact
@@ -71,7 +72,7 @@ func (h settingsRoutes) contact(ctx context.Context, req events.APIGatewayV2HTTP
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	s, err := h.flow.StartContactChange(ctx, principal(ctx), settings.ContactInput{
-		Kind: req.PathParameters["kind"], Value: body.Value, Locale: locale(req),
+		Kind: req.PathParameters["kind"], Value: body.Value, CurrentPassword: body.CurrentPassword, Locale: locale(req),
 	})
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err

@@ -34,7 +34,7 @@ func TestSettingsOverHTTP(t *testing.T) {
 	if res.StatusCode != http.StatusNoContent {
 		t.Fatalf("PUT /v1/me/security-question = %d %s, want 204", res.StatusCode, res.Body)
 	}
-	res, body = s.do(t, authed(t, "PUT", "/v1/me/contacts/phone", `{"value":"`+newPhone+`"}`, fresh))
+	res, body = s.do(t, authed(t, "PUT", "/v1/me/contacts/phone", `{"value":"`+newPhone+`","currentPassword":"Harbour-Comet-93"}`, fresh))
 	if res.StatusCode != http.StatusAccepted || body["kind"] != "phone" {
 		t.Fatalf("PUT /v1/me/contacts/phone = %d %s, want 202", res.StatusCode, res.Body)
 	}
@@ -81,7 +81,7 @@ func TestTakenContactOverHTTP(t *testing.T) {
 		s.register(t, phone, "Lantern-Orbit-47")
 		access := s.signIn(t, phone, "Lantern-Orbit-47")
 		before := s.sms(t, to)
-		res, body := s.do(t, authed(t, "PUT", "/v1/me/contacts/phone", `{"value":"`+to+`"}`, access))
+		res, body := s.do(t, authed(t, "PUT", "/v1/me/contacts/phone", `{"value":"`+to+`","currentPassword":"Lantern-Orbit-47"}`, access))
 		statuses, shapes = append(statuses, res.StatusCode), append(shapes, keysOf(body))
 		if s.sms(t, to) != before+1 {
 			t.Errorf("%d messages to the new contact, want one", s.sms(t, to)-before)
@@ -125,9 +125,10 @@ func TestSettingsAndRecoveryBadRequests(t *testing.T) {
 		{"question: bad fields", "PUT", "/v1/me/security-question", `{"question":"?","answer":" ","currentPassword":""}`, true, 400, "validation-failed", []string{"/question", "/answer", "/currentPassword"}},
 		{"question: wrong type", "PUT", "/v1/me/security-question", `{"question":1}`, true, 400, "validation-failed", []string{"/question"}},
 		{"contact: unknown kind", "PUT", "/v1/me/contacts/fax", `{"value":"1"}`, true, 404, "contact-kind-unknown", nil},
-		{"contact: bad phone", "PUT", "/v1/me/contacts/phone", `{"value":"` + canary + `"}`, true, 400, "validation-failed", []string{"/value"}},
-		{"contact: bad e-mail", "PUT", "/v1/me/contacts/email", `{"value":"` + canary + `@"}`, true, 400, "validation-failed", []string{"/value"}},
-		{"contact: own phone", "PUT", "/v1/me/contacts/phone", `{"value":"` + phone + `"}`, true, 409, "contact-unchanged", nil},
+		{"contact: bad phone", "PUT", "/v1/me/contacts/phone", `{"value":"` + canary + `","currentPassword":"Lantern-Orbit-47"}`, true, 400, "validation-failed", []string{"/value"}},
+		{"contact: no password", "PUT", "/v1/me/contacts/phone", `{"value":"+79123450499"}`, true, 400, "validation-failed", []string{"/currentPassword"}},
+		{"contact: bad e-mail", "PUT", "/v1/me/contacts/email", `{"value":"` + canary + `@","currentPassword":"Lantern-Orbit-47"}`, true, 400, "validation-failed", []string{"/value"}},
+		{"contact: own phone", "PUT", "/v1/me/contacts/phone", `{"value":"` + phone + `","currentPassword":"Lantern-Orbit-47"}`, true, 409, "contact-unchanged", nil},
 		{"contact: bad code", "POST", "/v1/me/contacts/phone/confirm", `{"code":"` + canary + `"}`, true, 400, "validation-failed", []string{"/code"}},
 		{"contact: no change waiting", "POST", "/v1/me/contacts/phone/confirm", `{"code":"123456"}`, true, 404, "contact-change-not-found", nil},
 		{"notifications: unknown and missing", "PUT", "/v1/me/notifications", `{"channels":["` + canary + `","email"]}`, true, 400, "validation-failed", []string{"/channels/0", "/channels/1"}},
@@ -166,7 +167,7 @@ func TestNoSecretsAtRestAfterSettingsAndRecovery(t *testing.T) {
 	if res, _ := s.do(t, authed(t, "PUT", "/v1/me/security-question", `{"question":"Кличка собаки?","answer":"`+answer+`","currentPassword":"`+changed+`"}`, access)); res.StatusCode != http.StatusNoContent {
 		t.Fatalf("security question = %d %s", res.StatusCode, res.Body)
 	}
-	s.do(t, authed(t, "PUT", "/v1/me/contacts/phone", `{"value":"`+newPhone+`"}`, access))
+	s.do(t, authed(t, "PUT", "/v1/me/contacts/phone", `{"value":"`+newPhone+`","currentPassword":"`+changed+`"}`, access))
 	contactCode := s.lastSMSCode(t, newPhone)
 	if res, _ := s.do(t, authed(t, "POST", "/v1/me/contacts/phone/confirm", `{"code":"`+contactCode+`"}`, access)); res.StatusCode != http.StatusOK {
 		t.Fatalf("contact confirm = %d %s", res.StatusCode, res.Body)

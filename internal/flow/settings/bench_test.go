@@ -45,7 +45,7 @@ func BenchmarkSettings(b *testing.B) {
 		to := fmt.Sprintf("bench%d@example.org", n)
 		p, _ = e.Sessions.Authenticate(ctx, "Bearer "+out.Tokens.AccessToken, session.Client{IP: addr})
 		m.Measure(b, "contact-start", func() error {
-			_, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to})
+			_, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to, CurrentPassword: newPassword})
 			return err
 		})
 		m.Measure(b, "contact-confirm", func() error {

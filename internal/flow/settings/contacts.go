@@ -38,10 +38,13 @@ func (c ContactChange) id() string { return c.AccountID + "/" + string(c.Kind) +
 const purposeContactCode = "contact-code"
 
 // ContactInput asks to add or change the contact of a kind.
+// CurrentPassword re-authenticates the person: a contact is a way to
+// recover the account, so a stolen session alone must not change it.
 type ContactInput struct {
-	Kind   string // "phone" or "email", from the path
-	Value  string
-	Locale string
+	Kind            string // "phone" or "email", from the path
+	Value           string
+	CurrentPassword string
+	Locale          string
 }
 
 // ChangeStatus is what a client learns about a contact change. It is the
@@ -64,18 +67,30 @@ func parseKind(s string) (contact.Kind, error) {
 // owner when it belongs to another account (the same answer either way).
 // Asking again sends a new code, at most once a minute, and the sends
 // count against the new contact and the client address like every code.
+// The current password is checked first (failures count against the
+// login lock like a sign-in).
 func (f *Flow) StartContactChange(ctx context.Context, p session.Principal, in ContactInput) (ChangeStatus, error) {
 	kind, err := parseKind(in.Kind)
 	if err != nil {
 		return ChangeStatus{}, err
 	}
+	var fs fault.Fields
 	addr, err := contact.Parse(kind, in.Value)
 	if err != nil {
-		return ChangeStatus{}, fault.InvalidFields(fault.Field{Pointer: "/value", Reason: reason(err)})
+		fs.Add("/value", reason(err))
+	}
+	if in.CurrentPassword == "" {
+		fs.Add("/currentPassword", "password-required")
+	}
+	if err := fs.Err(); err != nil {
+		return ChangeStatus{}, err
 	}
 	a := p.Account
 	if cur, ok := a.Contact(string(kind)); ok && cur.Address == addr.Value() {
 		return ChangeStatus{}, ErrContactUnchanged
+	}
+	if err := f.Sessions.Reauthenticate(ctx, p, in.CurrentPassword); err != nil {
+		return ChangeStatus{}, err
 	}
 	to := challenge.ContactKey{Kind: kind, Index: f.Index.Index(string(kind), addr.Value())}
 	sends := []string{f.Codes.AddressKey(p.Client.IP), to.SendKey()}

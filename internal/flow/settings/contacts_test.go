@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ func TestAddAndReplaceContacts(t *testing.T) {
 
 	// Add an e-mail address: the code goes there; the phone is told.
 	const mail = "new.address@example.org"
-	st, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: " New.Address@Example.ORG ", Locale: "en"})
+	st, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: " New.Address@Example.ORG ", Locale: "en", CurrentPassword: flowtest.Password})
 	if err != nil {
 		t.Fatalf("StartContactChange(email) error = %v", err)
 	}
@@ -53,7 +54,7 @@ func TestAddAndReplaceContacts(t *testing.T) {
 	p, _ = e.Principal(t, phone, ip)
 	const newPhone = "+79161234567"
 	e.Clock.Advance(time.Minute)
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: "8 916 123-45-67"}); err != nil {
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: "8 916 123-45-67", CurrentPassword: flowtest.Password}); err != nil {
 		t.Fatalf("StartContactChange(phone) error = %v", err)
 	}
 	before = e.Sent.Count()
@@ -75,7 +76,7 @@ func TestAddAndReplaceContacts(t *testing.T) {
 	if kinds := e.EventKinds(t, id); kinds != "account-created login contact-changed login login contact-changed" {
 		t.Errorf("events = %s", kinds)
 	}
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: mail}); !errors.Is(err, settings.ErrContactUnchanged) {
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: mail, CurrentPassword: flowtest.Password}); !errors.Is(err, settings.ErrContactUnchanged) {
 		t.Errorf("StartContactChange(own e-mail) = %v, want %v", err, settings.ErrContactUnchanged)
 	}
 }
@@ -112,7 +113,7 @@ func TestContactChangeRules(t *testing.T) {
 	start := func(want error) step {
 		return func(t *testing.T, e *flowtest.Env, c *changeCase) {
 			t.Helper()
-			_, err := e.Settings.StartContactChange(ctx, c.p, settings.ContactInput{Kind: "phone", Value: to})
+			_, err := e.Settings.StartContactChange(ctx, c.p, settings.ContactInput{Kind: "phone", Value: to, CurrentPassword: flowtest.Password})
 			check(t, "StartContactChange()", err, want)
 		}
 	}
@@ -190,12 +191,12 @@ func TestContactChangeSendLimitPerClientAddress(t *testing.T) {
 	p, _ := e.Principal(t, phone, ip)
 	for i := range 5 {
 		e.Clock.Advance(time.Minute)
-		if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: fmt.Sprintf("n%d@example.org", i)}); err != nil {
+		if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: fmt.Sprintf("n%d@example.org", i), CurrentPassword: flowtest.Password}); err != nil {
 			t.Fatalf("StartContactChange() #%d error = %v", i+1, err)
 		}
 	}
 	e.Clock.Advance(time.Minute)
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: "n9@example.org"}); !errors.Is(err, challenge.ErrSendLimit) {
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: "n9@example.org", CurrentPassword: flowtest.Password}); !errors.Is(err, challenge.ErrSendLimit) {
 		t.Fatalf("sixth StartContactChange() from one address = %v, want %v", err, challenge.ErrSendLimit)
 	}
 }
@@ -213,7 +214,7 @@ func TestTakenContactLooksFree(t *testing.T) {
 	var answers []settings.ChangeStatus
 	for _, to := range []string{free, ownerPhone} {
 		before := e.Sent.Count()
-		st, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: to})
+		st, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: to, CurrentPassword: flowtest.Password})
 		if err != nil {
 			t.Fatalf("StartContactChange() error = %v", err)
 		}
@@ -245,13 +246,13 @@ func TestContactChangeBadInputChangesNothing(t *testing.T) {
 	phone, _, _ := e.Register(t, false)
 	p, _ := e.Principal(t, phone, ip)
 	before, sent := e.Items(t), e.Sent.Count()
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: "Canary"}); !reflect.DeepEqual(flowtest.Fields(err), []string{"/value:phone-invalid"}) {
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: "Canary", CurrentPassword: flowtest.Password}); !reflect.DeepEqual(flowtest.Fields(err), []string{"/value:phone-invalid"}) {
 		t.Errorf("StartContactChange(bad phone) = %v", err)
 	}
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: "a@"}); !reflect.DeepEqual(flowtest.Fields(err), []string{"/value:email-invalid"}) {
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: "a@", CurrentPassword: flowtest.Password}); !reflect.DeepEqual(flowtest.Fields(err), []string{"/value:email-invalid"}) {
 		t.Errorf("StartContactChange(bad e-mail) = %v", err)
 	}
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "fax", Value: "1"}); !errors.Is(err, settings.ErrKindUnknown) {
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "fax", Value: "1", CurrentPassword: flowtest.Password}); !errors.Is(err, settings.ErrKindUnknown) {
 		t.Errorf("StartContactChange(fax) = %v, want %v", err, settings.ErrKindUnknown)
 	}
 	if _, err := e.Settings.ConfirmContactChange(ctx, p, "phone", "12a456"); !reflect.DeepEqual(flowtest.Fields(err), []string{"/code:code-invalid"}) {
@@ -259,5 +260,43 @@ func TestContactChangeBadInputChangesNothing(t *testing.T) {
 	}
 	if e.Items(t) != before || e.Sent.Count() != sent {
 		t.Errorf("bad input changed the table or sent a message")
+	}
+}
+
+// TestContactChangeNeedsThePassword: a contact recovers the account, so a
+// session alone cannot change it (ASVS 3.7.1). No password is a field
+// error; a wrong one sends nothing, writes only the failed sign-in, and
+// five of them lock the login like wrong sign-ins do.
+func TestContactChangeNeedsThePassword(t *testing.T) {
+	t.Parallel()
+	e := flowtest.New(t)
+	phone, _, id := e.Register(t, false)
+	p, _ := e.Principal(t, phone, ip)
+	const to = "owner.new@example.org"
+	sent := e.Sent.Count()
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to}); !reflect.DeepEqual(flowtest.Fields(err), []string{"/currentPassword:password-required"}) {
+		t.Fatalf("StartContactChange(no password) = %v, want /currentPassword:password-required", err)
+	}
+	for i := range 5 {
+		_, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to, CurrentPassword: fmt.Sprintf("Wrong-%d-password", i)})
+		if !errors.Is(err, settings.ErrPasswordWrong) {
+			t.Fatalf("StartContactChange(wrong password) #%d = %v, want %v", i+1, err, settings.ErrPasswordWrong)
+		}
+	}
+	if e.Sent.Count() != sent || len(e.Sent.To(to)) != 0 {
+		t.Fatalf("a refused contact change sent a message")
+	}
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to, CurrentPassword: flowtest.Password}); !errors.Is(err, session.ErrLoginLocked) {
+		t.Fatalf("StartContactChange(right password) while locked = %v, want %v", err, session.ErrLoginLocked)
+	}
+	if kinds := e.EventKinds(t, id); strings.Count(kinds, "login-failed") != 5 || !strings.Contains(kinds, "lockout") {
+		t.Errorf("events = %s, want five login-failed and a lockout", kinds)
+	}
+	e.Clock.Advance(15 * time.Minute)
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to, CurrentPassword: flowtest.Password}); err != nil {
+		t.Fatalf("StartContactChange() after the lockout = %v", err)
+	}
+	if len(e.Sent.To(to)) != 1 {
+		t.Errorf("sent to the new address %d messages, want its code", len(e.Sent.To(to)))
 	}
 }

@@ -25,7 +25,7 @@ func TestConcurrentClaimsOfOnePhone(t *testing.T) {
 		for i := range 2 {
 			phone, _, _ := e.Register(t, false)
 			p, _ := e.Principal(t, phone, ip)
-			if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: to}); err != nil {
+			if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "phone", Value: to, CurrentPassword: flowtest.Password}); err != nil {
 				t.Fatalf("StartContactChange() #%d error = %v", i, err)
 			}
 			ps, codes = append(ps, p), append(codes, e.Sent.LastCode(t, to))
@@ -60,7 +60,7 @@ func TestConcurrentWrongContactCodes(t *testing.T) {
 	phone, _, _ := e.Register(t, false)
 	p, _ := e.Principal(t, phone, ip)
 	const to = "new@example.org"
-	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to}); err != nil {
+	if _, err := e.Settings.StartContactChange(ctx, p, settings.ContactInput{Kind: "email", Value: to, CurrentPassword: flowtest.Password}); err != nil {
 		t.Fatal(err)
 	}
 	right := e.Sent.LastCode(t, to)
