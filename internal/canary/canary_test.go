@@ -1,0 +1,95 @@
+package canary_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/portalid/portalid/internal/canary"
+)
+
+// TestCanary runs the canary people through every flow over the whole
+// system (API and task functions as app wires them, DynamoDB Local, the
+// real ASL on the local Step Functions, the fake SNS, the mail and letter
+// outboxes), then scans every sink for their values and fails on any
+// found where the policy does not allow it.
+func TestCanary(t *testing.T) {
+	r := newRun(t)
+	for _, p := range people {
+		r.scanner.Add(p.Needles()...)
+	}
+	for _, f := range flows {
+		if !t.Run(f.name, func(t *testing.T) {
+			r.t = t
+			f.run(r)
+		}) {
+			t.FailNow()
+		}
+	}
+	r.t = t
+	ctx := t.Context()
+	var items []canary.Item
+	items = append(items, r.executionItems(ctx)...) // waits for the workflows to end
+	items = append(items, r.captureCodes()...)      // the outboxes, and their codes as needles
+	r.mu.Lock()
+	items = append(items, r.items...)
+	r.mu.Unlock()
+	items = append(items, lines(canary.Log, r.logs.String())...)
+	items = append(items, lines(canary.Metrics, r.metrics.String())...)
+	items = append(items, r.tableItems(ctx)...)
+
+	hits := r.scanner.Scan(items...)
+	for _, h := range hits {
+		t.Errorf("canary found: %s", h)
+	}
+	report(t, r.scanner, len(hits))
+	// A scan that read nothing proves nothing.
+	counts := r.scanner.Counts()
+	for _, s := range []canary.Sink{canary.Log, canary.Metrics, canary.Problem, canary.Body, canary.Header, canary.Execution,
+		canary.Event, canary.SMS, canary.Mail, canary.LetterOutbox, canary.Table} {
+		if counts[s].Items == 0 {
+			t.Errorf("sink %s: nothing scanned", s)
+		}
+	}
+	kinds := map[canary.Class]int{}
+	for _, n := range r.scanner.Needles() {
+		kinds[n.Class]++
+	}
+	for _, c := range []canary.Class{canary.Secret, canary.Code, canary.Token, canary.Document, canary.Contact, canary.Name} {
+		if kinds[c] == 0 {
+			t.Errorf("no %s needles: the run captured none", c)
+		}
+	}
+}
+
+// report prints what was scanned per sink and the needles searched for.
+func report(t *testing.T, s *canary.Scanner, hits int) {
+	counts := s.Counts()
+	var sinks []string
+	for k := range counts {
+		sinks = append(sinks, string(k))
+	}
+	slices.Sort(sinks)
+	var b strings.Builder
+	fmt.Fprintf(&b, "canary hits: %d\n%-15s %7s %7s %10s\n", hits, "sink", "items", "lines", "bytes")
+	var total canary.Count
+	for _, k := range sinks {
+		c := counts[canary.Sink(k)]
+		fmt.Fprintf(&b, "%-15s %7d %7d %10d\n", k, c.Items, c.Lines, c.Bytes)
+		total.Items, total.Lines, total.Bytes = total.Items+c.Items, total.Lines+c.Lines, total.Bytes+c.Bytes
+	}
+	fmt.Fprintf(&b, "%-15s %7d %7d %10d\n", "total", total.Items, total.Lines, total.Bytes)
+	classes := map[canary.Class][2]int{}
+	for _, n := range s.Needles() {
+		c := classes[n.Class]
+		c[0]++
+		c[1] += len(n.Forms())
+		classes[n.Class] = c
+	}
+	fmt.Fprintf(&b, "needles by class (values, forms searched):")
+	for _, c := range []canary.Class{canary.Secret, canary.Code, canary.Token, canary.Document, canary.Contact, canary.Name} {
+		fmt.Fprintf(&b, " %s %d/%d", c, classes[c][0], classes[c][1])
+	}
+	t.Log("\n" + b.String())
+}
