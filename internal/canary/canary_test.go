@@ -39,6 +39,7 @@ func TestCanary(t *testing.T) {
 	items = append(items, lines(canary.Metrics, r.metrics.String())...)
 	items = append(items, r.tableItems(ctx)...)
 
+	dump(items)
 	hits := r.scanner.Scan(items...)
 	for _, h := range hits {
 		t.Errorf("canary found: %s", h)
@@ -52,6 +53,7 @@ func TestCanary(t *testing.T) {
 			t.Errorf("sink %s: nothing scanned", s)
 		}
 	}
+	mutate(t, r.scanner, items)
 	kinds := map[canary.Class]int{}
 	for _, n := range r.scanner.Needles() {
 		kinds[n.Class]++
@@ -92,4 +94,54 @@ func report(t *testing.T, s *canary.Scanner, hits int) {
 		fmt.Fprintf(&b, " %s %d/%d", c, classes[c][0], classes[c][1])
 	}
 	t.Log("\n" + b.String())
+}
+
+// leaks are what mutate plants in each sink, printed as that sink would
+// print it: the person-1 value each must be found as.
+func leaks(p canary.Person) map[canary.Sink][2]string {
+	snils := p.SNILS[0:3] + "-" + p.SNILS[3:6] + "-" + p.SNILS[6:9] + " " + p.SNILS[9:]
+	return map[canary.Sink][2]string{
+		canary.Log:          {`"snils":"` + snils + `",`, "snils"},
+		canary.Metrics:      {`"Login":"` + p.Phone + `",`, "phone"},
+		canary.Problem:      {`"detail":"` + "14.03.1987" + `",`, "birth date"},
+		canary.Body:         {`"echo":"` + p.Password + `",`, "password"},
+		canary.Header:       {"x-debug: " + p.Email + "\n", "e-mail"},
+		canary.Execution:    {`"Input":"{\"number\":\"` + p.Number + `\"}",`, "passport"},
+		canary.Event:        {`"detail":"` + p.Passport() + `",`, "passport"},
+		canary.SMS:          {`"snils":"` + p.SNILS + `",`, "snils"},
+		canary.Mail:         {`"birth":"` + p.BirthDate + `",`, "birth date"},
+		canary.LetterOutbox: {`"snils":"` + snils + `",`, "snils"},
+		canary.Table:        {`"birthDate":"` + "19870314" + `",`, "birth date"},
+	}
+}
+
+// mutate is the mutation test on the run's own data: into the first
+// captured item of each sink it plants a leak (after the item's first
+// '{', or at its start), and a fresh scanner with the run's needles must
+// find exactly that leak there.
+func mutate(t *testing.T, s *canary.Scanner, items []canary.Item) {
+	t.Helper()
+	first := map[canary.Sink]canary.Item{}
+	for _, it := range items {
+		if _, ok := first[it.Sink]; !ok {
+			first[it.Sink] = it
+		}
+	}
+	for sink, leak := range leaks(people[0]) {
+		it, ok := first[sink]
+		if !ok {
+			t.Errorf("mutation: no %s item to plant in", sink)
+			continue
+		}
+		i := strings.Index(it.Text, "{") + 1
+		it.Text = it.Text[:i] + leak[0] + it.Text[i:]
+		it.Where += " (planted)"
+		found := false
+		for _, h := range canary.NewScanner(s.Needles()...).Scan(it) {
+			found = found || strings.HasPrefix(h.Needle, "person 1 "+leak[1])
+		}
+		if !found {
+			t.Errorf("mutation: a %s planted in %s was not found", leak[1], it.Where)
+		}
+	}
 }

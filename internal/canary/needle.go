@@ -81,8 +81,9 @@ func (n *Needle) Forms() []string {
 }
 
 // variants are the forms a value takes on its way into a sink: as given,
-// upper and lower case, JSON-escaped (Go escapes <>&, other encoders
-// escape every non-ASCII rune as \uXXXX), URL-encoded (query strings,
+// upper and lower case, JSON-escaped once and twice (Go escapes <>&,
+// other encoders escape every non-ASCII rune as \uXXXX; an execution's
+// input is JSON inside its history's JSON), URL-encoded (query strings,
 // paths), base64 at each of its three alignments inside longer data, and
 // hex. Forms shorter than MinNeedle are dropped.
 func variants(v string) []string {
@@ -96,8 +97,9 @@ func variants(v string) []string {
 	}
 	for _, c := range []string{v, strings.ToUpper(v), strings.ToLower(v)} {
 		add(c)
-		j, _ := json.Marshal(c)
-		add(string(j[1 : len(j)-1]))
+		j := jsonEscape(c)
+		add(j)
+		add(jsonEscape(j)) // JSON in a JSON string: an execution's input in its history
 		add(asciiJSON(c))
 		add(url.QueryEscape(c))
 		add(url.PathEscape(c))
@@ -109,6 +111,12 @@ func variants(v string) []string {
 	return out
 }
 
+// jsonEscape is s as encoding/json writes it inside a string.
+func jsonEscape(s string) string {
+	j, _ := json.Marshal(s)
+	return string(j[1 : len(j)-1])
+}
+
 // asciiJSON escapes every non-ASCII rune as \uXXXX (lower-case hex, as
 // JavaScript's and Java's encoders do when asked to).
 func asciiJSON(s string) string {
@@ -118,8 +126,7 @@ func asciiJSON(s string) string {
 		case r > unicode.MaxASCII && r <= 0xFFFF:
 			fmt.Fprintf(&b, `\u%04x`, r)
 		case r > 0xFFFF:
-			j, _ := json.Marshal(string(r))
-			b.Write(j[1 : len(j)-1])
+			b.WriteString(jsonEscape(string(r)))
 		default:
 			b.WriteRune(r)
 		}
