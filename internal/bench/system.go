@@ -97,6 +97,8 @@ type SystemOptions struct {
 	// Log receives the JSON log lines of the API and the task function,
 	// through the redacting logger Lambda uses (nil: discarded).
 	Log io.Writer
+	// LogLevel is the level of that logger (zero: Info, as in Lambda).
+	LogLevel slog.Level
 	// Metrics receives their EMF lines (nil: none).
 	Metrics io.Writer
 	// StepFunctions is the endpoint of a Step Functions that runs the
@@ -175,7 +177,7 @@ func NewSystemWith(ctx context.Context, dir string, o SystemOptions) (*System, e
 	if o.Log != nil {
 		logs = o.Log
 	}
-	s.log = logging.New(logs, slog.LevelInfo)
+	s.log = logging.New(logs, o.LogLevel)
 	if err := dynamo.CreateTable(ctx, s.DB, s.Table); err != nil {
 		s.Close()
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/portalid/portalid/internal/canary"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/httpapi"
+	"github.com/portalid/portalid/internal/registry"
 	"github.com/portalid/portalid/internal/signature/devca"
 )
 
@@ -31,12 +33,14 @@ var flows = []flow{
 	{"electronic signature (dev CA)", signatureJourney},
 	{"in person at a service centre, access restoration", operatorJourney},
 	{"foreign citizen registered by e-mail", foreignJourney},
+	{"identity check failed, corrected, resubmitted", failedJourney},
+	{"registration with a taken contact, lockout after failed logins", takenAndLocked},
 	{"bad input on every route", badInput},
 }
 
 // people are every canary person the flows use; 4 is the phone an
 // operator restores person 3's access to.
-var people = []canary.Person{canary.NewPerson(1), canary.NewPerson(2), canary.NewPerson(3), canary.NewPerson(4), canary.NewForeigner(5)}
+var people = []canary.Person{canary.NewPerson(1), canary.NewPerson(2), canary.NewPerson(3), canary.NewPerson(4), canary.NewForeigner(5), canary.NewPerson(6)}
 
 // ip is the client address of person p's requests.
 func ip(p canary.Person) string { return fmt.Sprintf("10.77.0.%d", p.N) }
@@ -243,6 +247,40 @@ func foreignJourney(r *run) {
 	r.standard(p, t)
 }
 
+func failedJourney(r *run) {
+	p := people[5]
+	r.register(p)
+	t := r.login(p, p.Phone, p.Password)
+	// First with a SNILS the pension fund does not know.
+	wrong := p
+	wrong.SNILS = registry.RejectedSNILS
+	h := t.bearer()
+	h["content-type"] = "application/merge-patch+json"
+	r.ok(bench.Request{Method: "PATCH", Path: "/v1/me/profile", Header: h, Body: wrong.Profile(), IP: ip(p)})
+	check := r.ok(bench.Request{Method: "POST", Path: "/v1/me/identity-checks", Header: t.bearer(), Body: `{"consent":true}`, IP: ip(p)}).str("checkId")
+	flowtest.Wait(r.t, r.sfn, r.s.Config.IdentityCheckStateMachineARN, check)
+	if got := r.ok(bench.Request{Method: "GET", Path: "/v1/me/identity-checks/" + check, Header: t.bearer(), IP: ip(p)}); !strings.Contains(got.Body, "snils-not-found") {
+		r.t.Fatalf("check with an unknown SNILS: no snils-not-found in the answer")
+	}
+	r.standard(p, t) // corrected and resubmitted
+}
+
+// takenAndLocked registers again with person 1's phone (the owner is
+// told by SMS, the stranger sees nothing different), then fails person
+// 3's logins by SNILS until the identifier locks.
+func takenAndLocked(r *run) {
+	owner, stranger := people[0], people[3]
+	r.ok(bench.Request{Method: "POST", Path: "/v1/registrations", IP: ip(stranger),
+		Body: body(map[string]string{"surname": stranger.Surname, "givenName": stranger.GivenName, "phone": owner.Phone, "termsVersion": "2026-01"})})
+	p := people[2]
+	for range 7 {
+		r.do(bench.Request{Method: "POST", Path: "/v1/sessions", IP: ip(stranger), Body: body(map[string]string{"login": p.SNILS, "password": p.WrongPassword})})
+	}
+	if res := r.do(bench.Request{Method: "POST", Path: "/v1/sessions", IP: ip(p), Body: body(map[string]string{"login": p.SNILS, "password": p.Password})}); res.Status < 400 {
+		r.t.Fatalf("login during a lockout = %d, want refused", res.Status)
+	}
+}
+
 // badInput sends every route of the table a request full of canary
 // values that it must refuse (or ignore): malformed JSON, fields of the
 // wrong type and shape, canary path parameters, as the signed-in person 2
@@ -274,16 +312,25 @@ func badInput(r *run) {
 			method, path = "POST", "/v1/"+url.PathEscape(p.Passport())
 		}
 		path = params.Replace(path)
-		for _, b := range bodies {
+		contentType := "application/json"
+		if method == "PATCH" {
+			contentType = "application/merge-patch+json"
+		}
+		for i, b := range bodies {
 			req := bench.Request{Method: method, Path: path + "?q=" + url.QueryEscape(p.BirthDate), Body: b, IP: ip(p),
-				Header: map[string]string{"idempotency-key": p.SNILS, "content-type": "application/merge-patch+json"}}
+				Header: map[string]string{"idempotency-key": fmt.Sprintf("%s-%s-%d", p.SNILS, rt.Key, i), "content-type": contentType}}
 			if rt.Auth {
 				req.Header["authorization"] = "Bearer " + t.access
 			}
 			if strings.HasPrefix(path, "/v1/operator/") {
 				req.Operator = op
 			}
-			r.do(req)
+			if res := r.do(req); rt.Auth && res.Status == http.StatusUnauthorized {
+				r.t.Fatalf("%s: the bad input met no validation, only %s", rt.Key, slug(res))
+			}
+			if method == "DELETE" { // signed out: sign in again (the body is no input to a sign-out)
+				t = r.keep(r.ok(bench.Request{Method: "POST", Path: "/v1/sessions", IP: ip(p), Body: body(map[string]string{"login": p.Phone, "password": p.Password})}))
+			}
 		}
 	}
 	// A forged bearer: canary values where a token belongs.

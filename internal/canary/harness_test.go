@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,6 +29,7 @@ import (
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/local"
+	"github.com/portalid/portalid/internal/logging"
 )
 
 // simDay is a simulated day of the workflows: the registries and the
@@ -75,8 +77,14 @@ func newRun(t *testing.T) *run {
 	}
 	r.client = sfn.NewFromConfig(cfg, func(o *sfn.Options) { o.BaseEndpoint = aws.String(srv.URL()) })
 
+	// Lambda's mains make the redacting logger the default: whatever is
+	// handed no logger (or uses the log package) writes there. Debug, the
+	// most an operator can switch on.
+	prev := slog.Default()
+	slog.SetDefault(logging.New(r.logs, slog.LevelDebug))
+	t.Cleanup(func() { slog.SetDefault(prev) })
 	s, err := bench.NewSystemWith(t.Context(), t.TempDir(), bench.SystemOptions{
-		Log: r.logs, Metrics: r.metrics, StepFunctions: srv.URL(),
+		Log: r.logs, LogLevel: slog.LevelDebug, Metrics: r.metrics, StepFunctions: srv.URL(),
 		Adjust: func(c *config.Config) {
 			c.Password.Argon2MemKiB, c.Password.Argon2Time = 64, 1
 			c.Identity.RegistryLatency = 20 * time.Millisecond
