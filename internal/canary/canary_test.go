@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/portalid/portalid/internal/canary"
+	"github.com/portalid/portalid/internal/httpapi"
 )
 
 // TestCanary runs the canary people through every flow over the whole
@@ -28,6 +29,13 @@ func TestCanary(t *testing.T) {
 		}
 	}
 	r.t = t
+	// Every route served the canary at least once (the catch-all route
+	// answers only problems).
+	for _, rt := range httpapi.Table() {
+		if !r.succeeded[rt.Key] && rt.Key != httpapi.DefaultRoute {
+			t.Errorf("%s: no flow reached a success on it", rt.Key)
+		}
+	}
 	ctx := t.Context()
 	var items []canary.Item
 	items = append(items, r.executionItems(ctx)...) // waits for the workflows to end

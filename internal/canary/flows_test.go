@@ -133,6 +133,8 @@ func letterJourney(r *run) {
 
 	// Recovery of a standard account: SNILS and the answer, once wrong.
 	rec := r.ok(bench.Request{Method: "POST", Path: "/v1/recovery", IP: ip(p), Body: body(map[string]string{"login": p.Phone})}).str("recoveryId")
+	time.Sleep(2 * bench.ResendInterval)
+	r.ok(bench.Request{Method: "POST", Path: "/v1/recovery/" + rec + "/resend", IP: ip(p)})
 	code := r.lastCode(p.Phone)
 	r.do(bench.Request{Method: "POST", Path: "/v1/recovery/" + rec + "/confirm", IP: ip(p), Body: body(map[string]string{"code": code, "snils": p.SNILS, "answer": p.WrongPassword})})
 	r.ok(bench.Request{Method: "POST", Path: "/v1/recovery/" + rec + "/confirm", IP: ip(p), Body: body(map[string]string{"code": code, "snils": p.SNILS, "answer": p.Answer})})
@@ -152,6 +154,7 @@ func letterJourney(r *run) {
 	r.ok(as("GET", "/v1/services/tax-personal-account/access", nil))
 	r.ok(as("GET", "/v1/services/foreign-passport/access", nil))
 	r.ok(bench.Request{Method: "GET", Path: "/v1/services?q=" + url.QueryEscape(p.Surname)})
+	r.ok(bench.Request{Method: "GET", Path: "/v1/services/tax-personal-account"})
 	r.ok(bench.Request{Method: "GET", Path: "/v1/service-centres?city=tver"})
 
 	// Sign-outs, and "this was not me".

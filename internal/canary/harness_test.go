@@ -50,8 +50,9 @@ type run struct {
 
 	mu         sync.Mutex
 	seq        atomic.Int64
-	items      []canary.Item // the responses, in order
-	executions []string      // ARNs of every execution started
+	items      []canary.Item   // the responses, in order
+	succeeded  map[string]bool // route keys answered with a success
+	executions []string        // ARNs of every execution started
 }
 
 func newRun(t *testing.T) *run {
@@ -63,7 +64,7 @@ func newRun(t *testing.T) *run {
 		t.Skip("AWS_ENDPOINT_URL_DYNAMODB is unset: run under go run ./infra/local exec")
 	}
 	sf, _ := flowtest.StepFunctions(t)
-	r := &run{t: t, sfn: sf, logs: &flowtest.Logs{}, metrics: &flowtest.Logs{}, scanner: canary.NewScanner()}
+	r := &run{t: t, sfn: sf, succeeded: map[string]bool{}, logs: &flowtest.Logs{}, metrics: &flowtest.Logs{}, scanner: canary.NewScanner()}
 	// Every StartExecution passes through here, so that every execution
 	// is read back, whoever started it.
 	srv, err := local.Serve(http.HandlerFunc(r.recordStart), 0)
@@ -172,6 +173,7 @@ func (r *run) do(req bench.Request) response {
 		fmt.Fprintf(&h, "set-cookie: %s\n", c)
 	}
 	r.mu.Lock()
+	r.succeeded[ev.RouteKey] = r.succeeded[ev.RouteKey] || sink == canary.Body
 	r.items = append(r.items,
 		canary.Item{Sink: sink, Where: out.Where, Route: ev.RouteKey, Text: res.Body},
 		canary.Item{Sink: canary.Header, Where: out.Where, Route: ev.RouteKey, Text: h.String()})

@@ -67,14 +67,24 @@ type Scanner struct {
 
 // NewScanner returns a scanner for needles.
 func NewScanner(needles ...*Needle) *Scanner {
-	return &Scanner{needles: needles, counts: map[Sink]*Count{}}
+	s := &Scanner{counts: map[Sink]*Count{}}
+	s.Add(needles...)
+	return s
 }
 
-// Add adds needles (values captured as they are issued).
-func (s *Scanner) Add(n ...*Needle) {
+// Add adds needles (values captured as they are issued). A needle equal
+// to one already held (the same value, class and home: canary people
+// share their names) is left out, so that a leak is reported once.
+func (s *Scanner) Add(needles ...*Needle) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.needles = append(s.needles, n...)
+	for _, n := range needles {
+		if !slices.ContainsFunc(s.needles, func(m *Needle) bool {
+			return m.Value == n.Value && m.Class == n.Class && m.Exact == n.Exact && m.Home == n.Home
+		}) {
+			s.needles = append(s.needles, n)
+		}
+	}
 }
 
 // Needles returns the needles so far.
