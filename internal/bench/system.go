@@ -188,7 +188,7 @@ func NewSystemWith(ctx context.Context, dir string, o SystemOptions) (*System, e
 		Logger:   s.log,
 	}
 	if o.Metrics != nil {
-		opts.Metrics = metric.New(o.Metrics, "", "canary", time.Now)
+		opts.Metrics = metric.New(o.Metrics, "", "bench", time.Now)
 	}
 	s.API, err = app.New(ctx, cfg, awsCfg, opts)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/portalid/portalid/internal/canary"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/httpapi"
+	"github.com/portalid/portalid/internal/postal"
 	"github.com/portalid/portalid/internal/registry"
 	"github.com/portalid/portalid/internal/signature/devca"
 )
@@ -33,7 +34,7 @@ var flows = []flow{
 	{"electronic signature (dev CA)", signatureJourney},
 	{"in person at a service centre, access restoration", operatorJourney},
 	{"foreign citizen registered by e-mail", foreignJourney},
-	{"identity check failed, corrected, resubmitted", failedJourney},
+	{"identity check failed, corrected, resubmitted; a letter returned", failedJourney},
 	{"registration with a taken contact, lockout after failed logins", takenAndLocked},
 	{"bad input on every route", badInput},
 }
@@ -266,6 +267,16 @@ func failedJourney(r *run) {
 		r.t.Fatalf("check with an unknown SNILS: no snils-not-found in the answer")
 	}
 	r.standard(p, t) // corrected and resubmitted
+	// A letter to an address typed in, which the post returns.
+	h = t.bearer()
+	h["idempotency-key"] = "canary-letter-6"
+	letter := r.ok(bench.Request{Method: "POST", Path: "/v1/me/letters", Header: h, IP: ip(p),
+		Body: body(map[string]any{"address": map[string]string{"postcode": postal.ReturnedPostcode, "text": p.Address}})}).str("letterId")
+	got := flowtest.Wait(r.t, r.sfn, r.s.Config.PostalLetterStateMachineARN, letter)
+	if got.Status != types.ExecutionStatusSucceeded {
+		r.t.Fatalf("returned letter: execution %s, want SUCCEEDED", got.Status)
+	}
+	r.ok(bench.Request{Method: "GET", Path: "/v1/me/letters/" + letter, Header: t.bearer(), IP: ip(p)})
 }
 
 // takenAndLocked registers again with person 1's phone (the owner is
