@@ -38,6 +38,7 @@ import (
 	"github.com/portalid/portalid/internal/httpapi"
 	"github.com/portalid/portalid/internal/local"
 	"github.com/portalid/portalid/internal/logging"
+	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/signature/devca"
 	"github.com/portalid/portalid/internal/task"
 	"github.com/portalid/portalid/internal/token"
@@ -84,6 +85,30 @@ const ResendInterval = time.Millisecond
 // NewSystem builds the system in dir, with a fresh table; adjust, when
 // set, changes the configuration first (tests make argon2id cheap).
 func NewSystem(ctx context.Context, dir string, adjust func(*config.Config)) (*System, error) {
+	return NewSystemWith(ctx, dir, SystemOptions{Adjust: adjust})
+}
+
+// SystemOptions shape a System beyond its configuration: the personal-data
+// canary test (internal/canary) runs the real workflows and reads every
+// sink.
+type SystemOptions struct {
+	// Adjust, when set, changes the configuration first.
+	Adjust func(*config.Config)
+	// Log receives the JSON log lines of the API and the task function,
+	// through the redacting logger Lambda uses (nil: discarded).
+	Log io.Writer
+	// LogLevel is the level of that logger (zero: Info, as in Lambda).
+	LogLevel slog.Level
+	// Metrics receives their EMF lines (nil: none).
+	Metrics io.Writer
+	// StepFunctions is the endpoint of a Step Functions that runs the
+	// executions (the local one); "" keeps the stand-in that runs none.
+	StepFunctions string
+}
+
+// NewSystemWith is NewSystem shaped by o.
+func NewSystemWith(ctx context.Context, dir string, o SystemOptions) (*System, error) {
+	adjust := o.Adjust
 	if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") == "" {
 		return nil, ErrNoEmulators
 	}
@@ -101,6 +126,9 @@ func NewSystem(ctx context.Context, dir string, adjust func(*config.Config)) (*S
 		return nil, err
 	}
 	s.SNSURL, s.SFNURL = srv.URL(), sink.URL()
+	if o.StepFunctions != "" {
+		s.SFNURL = o.StepFunctions
+	}
 	s.stop = func() {
 		_ = srv.Shutdown(context.Background())
 		_ = sink.Shutdown(context.Background())
@@ -145,7 +173,11 @@ func NewSystem(ctx context.Context, dir string, adjust func(*config.Config)) (*S
 	}
 	s.DB = local.NewDynamoDBClient(awsCfg)
 	// As in Lambda, every request writes its JSON log line.
-	s.log = logging.New(io.Discard, slog.LevelInfo)
+	logs := io.Discard
+	if o.Log != nil {
+		logs = o.Log
+	}
+	s.log = logging.New(logs, o.LogLevel)
 	if err := dynamo.CreateTable(ctx, s.DB, s.Table); err != nil {
 		s.Close()
 		return nil, err
@@ -154,6 +186,9 @@ func NewSystem(ctx context.Context, dir string, adjust func(*config.Config)) (*S
 		DynamoDB: []func(*dynamodb.Options){local.DynamoDBOptions, dynamo.CountCalls(&s.Calls), dynamo.MeterCapacity(&s.Capacity)},
 		SNS:      []func(*sns.Options){func(o *sns.Options) { o.BaseEndpoint = aws.String(s.SNSURL) }},
 		Logger:   s.log,
+	}
+	if o.Metrics != nil {
+		opts.Metrics = metric.New(o.Metrics, "", "bench", time.Now)
 	}
 	s.API, err = app.New(ctx, cfg, awsCfg, opts)
 	if err != nil {
@@ -164,7 +199,7 @@ func NewSystem(ctx context.Context, dir string, adjust func(*config.Config)) (*S
 	// to prepare a code entry (setup, not a measured request).
 	s.tasks, err = app.Tasks(ctx, cfg, awsCfg, app.Options{
 		DynamoDB: []func(*dynamodb.Options){local.DynamoDBOptions},
-		SNS:      opts.SNS, Logger: s.log, Function: "tasks",
+		SNS:      opts.SNS, Logger: s.log, Function: "tasks", Metrics: opts.Metrics,
 	})
 	if err != nil {
 		s.Close()
@@ -236,6 +271,10 @@ func WriteKeys(dir string) error {
 	}
 	return token.GenerateKeyFile(filepath.Join(dir, "signing-key.pem"))
 }
+
+// Tasks is the system's task function, for a Step Functions that runs
+// the workflows (SystemOptions.StepFunctions) to invoke.
+func (s *System) Tasks() task.Dispatcher { return s.tasks }
 
 // Close stops the fake SNS.
 func (s *System) Close() {
