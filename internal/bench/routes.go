@@ -425,7 +425,7 @@ const (
 	whyPassword         = "auth + BatchGetItem (lock, address failures: a wrong current password counts as a failed sign-in) + " +
 		"TransactWriteItems (hash, sessions revoked, event) + TransactWriteItems (the caller's fresh session)."
 	whyQuestion  = "auth + BatchGetItem (lock, address failures, as for the password) + TransactWriteItems (answer hash, event)."
-	whyContact   = "auth + BatchGetItem (pending change, the new contact's owner, send logs) + TransactWriteItems (change, logs)."
+	whyContact   = "auth + the password check (BatchGetItem of the sign-in lock and the address's failures, as a sign-in) + BatchGetItem (pending change, the new contact's owner, send logs) + TransactWriteItems (change, logs)."
 	whyPatch     = "auth + GetItem (draft and its version) + conditional PutItem on that version (optimistic locking: a concurrent save retries)."
 	whySubmit    = "auth + BatchGetItem (draft, the current check's pointer) + TransactWriteItems (check, document claims); a resubmission also reads the previous check. StartExecution is Step Functions, not DynamoDB."
 	whyRegResend = whyResend
