@@ -61,9 +61,12 @@ const (
 )
 
 // Rates are the fractions of attempts that fail with each kind; their sum
-// is at most 1.
+// is at most 1. Outage, when set, fails the first Outage attempts of each
+// operation with a server error before the fractions apply: an outage
+// long enough to outlast the SDK's retries (3 attempts), that then passes.
 type Rates struct {
 	Throttle, ServerError, Timeout float64
+	Outage                         uint64
 }
 
 // Injector decides, per attempt, whether to inject a fault and which. A
@@ -209,6 +212,8 @@ func (in *Injector) decide(service, op string) (Kind, uint64) {
 	x := unit(in.seed, key, n)
 	var kind Kind
 	switch {
+	case n < r.Outage:
+		kind = ServerError
 	case x < r.Throttle:
 		kind = Throttle
 	case x < r.Throttle+r.ServerError:

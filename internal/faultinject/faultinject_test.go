@@ -223,3 +223,21 @@ func TestPause(t *testing.T) {
 		t.Errorf("hits %d, report %s", hits.Load(), inj.Report())
 	}
 }
+
+// TestOutage: an outage of 4 attempts outlasts the first call's 3
+// attempts; the next call fails once and then gets through.
+func TestOutage(t *testing.T) {
+	t.Parallel()
+	url, hits := unreachable(t)
+	inj := faultinject.New(1).Set(faultinject.SFN, faultinject.Rates{Outage: 4})
+	if err := call(t.Context(), faultinject.SFN, url, inj); !transient.Is(err) {
+		t.Errorf("first call: %v, want the outage", err)
+	}
+	if err := call(t.Context(), faultinject.SFN, url, inj); err == nil || transient.Is(err) {
+		t.Errorf("second call: %v, want the endpoint's own answer", err)
+	}
+	sr := inj.Report().Services[faultinject.SFN]
+	if hits.Load() != 1 || sr.Attempts != 5 || sr.Injected[faultinject.ServerError] != 4 || sr.Surfaced[faultinject.ServerError] != 1 {
+		t.Errorf("hits %d, report %+v; want 1 hit after 4 injected of 5 attempts, 1 surfaced", hits.Load(), sr)
+	}
+}
