@@ -12,6 +12,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/faultinject"
 	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/letter"
@@ -25,6 +26,8 @@ type path struct {
 	day      time.Duration // the simulated day; 0: 500 ms
 	delivery time.Duration // the simulator's delivery delay; 0: 40 ms
 	postcode string        // of the registration address the letter goes to
+	// faults, when set, fail a share of the steps' DynamoDB attempts.
+	faults *faultinject.Rates
 	// act is what the person (and time) do after the order; it returns
 	// the letter whose execution the path asserts.
 	act    func(t *testing.T, w *world, p person, letterID string) string
@@ -160,6 +163,21 @@ func TestLetterPaths(t *testing.T) {
 			events:  "letter-ordered",
 		},
 		{
+			// The provider loses the letter while the table throttles
+			// and fails the steps (issue #10): the same end, once.
+			name: "lost letter under DynamoDB faults", postcode: postal.LostPostcode,
+			delivery: time.Second,
+			faults:   &faultinject.Rates{Throttle: 0.12, ServerError: 0.08, Timeout: 0.03, Outage: 4},
+			act: func(t *testing.T, w *world, p person, id string) string {
+				w.wait(t, id)
+				w.refused(t, p)
+				return id
+			},
+			states: append(slices.Clone(happy), "Conclude"), status: letter.Lost, level: account.Standard,
+			notices: []string{"letter-sent", "letter-tracking", "letter-undelivered"},
+			events:  "letter-ordered",
+		},
+		{
 			name: "address rejected", postcode: postal.RejectedPostcode,
 			act: func(t *testing.T, w *world, p person, id string) string {
 				w.wait(t, id)
@@ -174,7 +192,13 @@ func TestLetterPaths(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t, options{day: tt.day, delivery: tt.delivery})
+			o := options{day: tt.day, delivery: tt.delivery}
+			if tt.faults != nil {
+				o.faults = faultinject.New(20261123).Set(faultinject.DynamoDB, *tt.faults)
+				o.faults.Delay = 5 * time.Millisecond
+				defer func() { t.Logf("%s", o.faults.Report()) }()
+			}
+			w := newWorld(t, o)
 			addr := home
 			if tt.postcode != "" {
 				addr.Postcode = tt.postcode
