@@ -66,8 +66,9 @@ func (c *crash) wrap(h workflow.Handler) workflow.Handler {
 
 // TestWorkflowUnderFaults runs an identity check whose task function
 // crashes after its side effects, or whose DynamoDB calls fail: the
-// workflow retries the step and ends in its documented state, with one
-// level change and one notice per contact however often a step ran.
+// workflow retries the step and ends in its documented state, with at
+// most one level change and one notice per contact however often a step
+// ran; and with the registries down past the 5 days, stalled.
 func TestWorkflowUnderFaults(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -79,6 +80,7 @@ func TestWorkflowUnderFaults(t *testing.T) {
 		outcome   string
 		wantLevel account.Level
 		surfaces  bool // faults outlast the SDK's retries
+		failFirst int  // the registries refuse the first failFirst requests of each item
 	}{
 		{
 			name: "CheckItem crashes after the registry call", crash: &crash{state: "CheckItem", times: 2},
@@ -105,11 +107,19 @@ func TestWorkflowUnderFaults(t *testing.T) {
 			name: "DynamoDB down for the first 4 attempts of each operation", rates: faultinject.Rates{Outage: 4}, surfaces: true,
 			status: types.ExecutionStatusSucceeded, outcome: identity.Passed, wantLevel: account.Standard,
 		},
+		{
+			// The registries stay down past their Retry (longer than
+			// the 5 days) while the table fails too: stalled, told once
+			// (TestWorkflowPaths "registry down for good" and "no answer
+			// for 5 days" are the paths without table faults).
+			name: "registries down past 5 days under DynamoDB faults", failFirst: 100, rates: faultinject.Rates{Throttle: 0.12, ServerError: 0.08, Outage: 4},
+			status: types.ExecutionStatusSucceeded, outcome: identity.Stalled, wantLevel: account.Simplified,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t, &registry.Simulator{})
+			w := newWorld(t, &registry.Simulator{FailFirst: tt.failFirst})
 			inj := faultinject.New(faultSeed).Set(faultinject.DynamoDB, tt.rates)
 			inj.Delay = 5 * time.Millisecond
 			tasks := *w.Identity
@@ -170,17 +180,22 @@ func TestWorkflowUnderFaults(t *testing.T) {
 					changes = append(changes, e.Details["from"]+"→"+e.Details["to"])
 				}
 			}
-			if diff := cmp.Diff([]string{"simplified→standard"}, changes); diff != "" {
+			var wantChanges []string
+			if tt.wantLevel == account.Standard {
+				wantChanges = []string{"simplified→standard"}
+			}
+			if diff := cmp.Diff(wantChanges, changes); diff != "" {
 				t.Errorf("level-changed events (-want +got):\n%s", diff)
 			}
 			var notices []string
 			for _, m := range w.Sent.Since(0) {
-				if m.Template == "identity-check-passed-sms" || m.Template == "identity-check-passed-mail" {
+				if strings.HasPrefix(m.Template, "identity-check-") {
 					notices = append(notices, m.Address+" "+m.Template)
 				}
 			}
 			slices.Sort(notices)
-			want := []string{fmt.Sprintf("%s identity-check-passed-mail", email), fmt.Sprintf("%s identity-check-passed-sms", phone)}
+			notice := "identity-check-" + map[account.Level]string{account.Standard: "passed", account.Simplified: "stalled"}[tt.wantLevel]
+			want := []string{fmt.Sprintf("%s %s-mail", email, notice), fmt.Sprintf("%s %s-sms", phone, notice)}
 			slices.Sort(want)
 			if diff := cmp.Diff(want, notices); diff != "" {
 				t.Errorf("notices (-want +got):\n%s", diff)
