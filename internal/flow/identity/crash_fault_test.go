@@ -170,21 +170,11 @@ func TestWorkflowUnderFaults(t *testing.T) {
 			if a.Level != tt.wantLevel {
 				t.Errorf("level = %s, want %s", a.Level, tt.wantLevel)
 			}
-			events, err := w.Store.AllEvents(t.Context(), id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var changes []string
-			for _, e := range events {
-				if e.Kind == "level-changed" {
-					changes = append(changes, e.Details["from"]+"→"+e.Details["to"])
-				}
-			}
 			var wantChanges []string
 			if tt.wantLevel == account.Standard {
-				wantChanges = []string{"simplified→standard"}
+				wantChanges = []string{"simplified→standard "}
 			}
-			if diff := cmp.Diff(wantChanges, changes); diff != "" {
+			if diff := cmp.Diff(wantChanges, w.levelChanges(t, id)); diff != "" {
 				t.Errorf("level-changed events (-want +got):\n%s", diff)
 			}
 			var notices []string

@@ -41,9 +41,28 @@ type path struct {
 	events string
 }
 
+// underFaults is p with faults on the steps' DynamoDB calls.
+func underFaults(p path, r faultinject.Rates) path {
+	p.name += " under DynamoDB faults"
+	p.faults = &r
+	return p
+}
+
 func TestLetterPaths(t *testing.T) {
 	t.Parallel()
 	happy := []string{"IssueCode", "SendLetter", "RecordTracking", "AwaitCode"}
+	lost := path{
+		name: "lost letter", postcode: postal.LostPostcode,
+		delivery: time.Second, // lost some days after the tracking number
+		act: func(t *testing.T, w *world, p person, id string) string {
+			w.wait(t, id)
+			w.refused(t, p)
+			return id
+		},
+		states: append(slices.Clone(happy), "Conclude"), status: letter.Lost, level: account.Standard,
+		notices: []string{"letter-sent", "letter-tracking", "letter-undelivered"},
+		events:  "letter-ordered",
+	}
 	tests := []path{
 		{
 			name: "delivered and entered",
@@ -150,33 +169,10 @@ func TestLetterPaths(t *testing.T) {
 			notices: []string{"letter-sent", "letter-confirmed"},
 			events:  "letter-ordered level-changed",
 		},
-		{
-			name: "lost letter", postcode: postal.LostPostcode,
-			delivery: time.Second, // lost some days after the tracking number
-			act: func(t *testing.T, w *world, p person, id string) string {
-				w.wait(t, id)
-				w.refused(t, p)
-				return id
-			},
-			states: append(slices.Clone(happy), "Conclude"), status: letter.Lost, level: account.Standard,
-			notices: []string{"letter-sent", "letter-tracking", "letter-undelivered"},
-			events:  "letter-ordered",
-		},
-		{
-			// The provider loses the letter while the table throttles
-			// and fails the steps (issue #10): the same end, once.
-			name: "lost letter under DynamoDB faults", postcode: postal.LostPostcode,
-			delivery: time.Second,
-			faults:   &faultinject.Rates{Throttle: 0.12, ServerError: 0.08, Timeout: 0.03, Outage: 4},
-			act: func(t *testing.T, w *world, p person, id string) string {
-				w.wait(t, id)
-				w.refused(t, p)
-				return id
-			},
-			states: append(slices.Clone(happy), "Conclude"), status: letter.Lost, level: account.Standard,
-			notices: []string{"letter-sent", "letter-tracking", "letter-undelivered"},
-			events:  "letter-ordered",
-		},
+		lost,
+		// The provider loses the letter while the table throttles and
+		// fails the steps (issue #10): the same end, once.
+		underFaults(lost, faultinject.Rates{Throttle: 0.12, ServerError: 0.08, Timeout: 0.03, Outage: 4}),
 		{
 			name: "address rejected", postcode: postal.RejectedPostcode,
 			act: func(t *testing.T, w *world, p person, id string) string {
