@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -239,5 +241,23 @@ func TestOutage(t *testing.T) {
 	sr := inj.Report().Services[faultinject.SFN]
 	if hits.Load() != 1 || sr.Attempts != 5 || sr.Injected[faultinject.ServerError] != 4 || sr.Surfaced[faultinject.ServerError] != 1 {
 		t.Errorf("hits %d, report %+v; want 1 hit after 4 injected of 5 attempts, 1 surfaced", hits.Load(), sr)
+	}
+}
+
+// TestNotInTheFunctions: no Lambda function or local command links the
+// injector; only tests do.
+func TestNotInTheFunctions(t *testing.T) {
+	t.Parallel()
+	out, err := exec.CommandContext(t.Context(), "go", "list", "-deps", "../../functions/...", "../../infra/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasSuffix(pkg, "/internal/faultinject") {
+			t.Fatalf("a function or command imports %s", pkg)
+		}
+	}
+	if !strings.Contains(string(out), "/internal/app") {
+		t.Fatalf("go list -deps did not list the functions' packages:\n%s", out)
 	}
 }
