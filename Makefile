@@ -26,6 +26,15 @@ lint:
 test: emulators lint
 	$(GO) run ./infra/local exec -- $(GO) test -race -count=1 -bench=. -benchtime=1x ./...
 
+# The fault suite (docs/operations.md, "Fault injection"): AWS faults
+# injected under the flows and workflows; figures in .local/fault-summary.jsonl.
+.PHONY: faults
+faults: emulators
+	$(GO) test -race -count=1 ./internal/faultinject/... ./internal/transient/...
+	$(GO) run ./infra/local exec -- $(GO) test -race -count=1 -v \
+		-run 'UnderFaults|FaultOutlasting|RetriedTasks|LetterPaths/lost' \
+		./internal/httpapi ./internal/flow/identity ./internal/flow/letter
+
 # One table of performance and cost (internal/bench), also written as JSON
 # under .local/bench/; BENCHFLAGS are passed on (go run ./infra/bench -h).
 bench: emulators

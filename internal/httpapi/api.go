@@ -27,6 +27,7 @@ import (
 	sigflow "github.com/portalid/portalid/internal/flow/signature"
 	"github.com/portalid/portalid/internal/idempotency"
 	"github.com/portalid/portalid/internal/metric"
+	"github.com/portalid/portalid/internal/transient"
 )
 
 // Services are the flows the API serves. A Lambda function sets only the
@@ -184,7 +185,7 @@ func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 	switch {
 	case res.StatusCode >= 500:
 		level = slog.LevelError
-	case slices.ContainsFunc(attrs, func(a slog.Attr) bool { return a.Key == "undelivered" }):
+	case slices.ContainsFunc(attrs, func(a slog.Attr) bool { return a.Key == "undelivered" || a.Key == "unkept" }):
 		level = slog.LevelWarn
 	}
 	a.log.LogAttrs(ctx, level, "request served", attrs...)
@@ -222,8 +223,16 @@ func (a *API) serve(ctx context.Context, h handler, req events.APIGatewayV2HTTPR
 	if f, ok := fault.As(err); ok {
 		return problem(f, req.RequestContext.RequestID), append(n.attrs, slog.String("fault", f.Slug), slog.String("kind", f.Kind.String()))
 	}
-	// The error text names operations and ids, never personal data.
-	return internalError(req.RequestContext.RequestID), append(n.attrs, slog.String("fault", "internal"), slog.String("error", err.Error()))
+	// The error text names operations and ids, never personal data; the
+	// answer's requestId (API Gateway's) finds the line.
+	attrs := append(n.attrs, slog.String("apiRequestId", req.RequestContext.RequestID), slog.String("error", err.Error()))
+	// An AWS fault the SDK's retries did not get past is no bug: 503 with
+	// Retry-After, so the client tries again.
+	if transient.Is(err) {
+		f := fault.New(fault.Unavailable, "service-unavailable")
+		return problem(f, req.RequestContext.RequestID), append(attrs, slog.String("fault", f.Slug), slog.String("kind", f.Kind.String()))
+	}
+	return internalError(req.RequestContext.RequestID), append(attrs, slog.String("fault", "internal"))
 }
 
 // notFound serves the $default route: 405 with Allow when the path exists

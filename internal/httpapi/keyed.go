@@ -39,6 +39,13 @@ func (a *API) keyed(h handler) handler {
 			n.attrs = append(n.attrs, attrs...)
 		}
 		switch {
+		case ran && err != nil:
+			// The request ran and its answer stands; only keeping it
+			// for a replay failed, which the log line says at Warn.
+			if n, ok := ctx.Value(notesKey{}).(*notes); ok {
+				n.attrs = append(n.attrs, slog.String("unkept", err.Error()))
+			}
+			return res, nil
 		case err != nil:
 			return events.APIGatewayV2HTTPResponse{}, err
 		case ran:

@@ -115,6 +115,7 @@ var titles = map[string]string{
 	"letter-used":                     "This letter's code was used already",
 	"letter-closed":                   "This letter can no longer be used; order a new one",
 	"letter-busy":                     "Too many concurrent requests for this letter; try again",
+	"service-unavailable":             "The service is temporarily unavailable; try again shortly",
 }
 
 var kindTitles = map[fault.Kind]string{

@@ -72,7 +72,9 @@ func Key(k string) error {
 // Do runs fn once per (scope, key). A repeat with the same request gets
 // the stored answer; with a different request, ErrKeyReused; while the
 // first is still running, ErrInProgress. Answers that invite a retry
-// (rate limits and server faults) are not kept, so the retry runs again.
+// (rate limits and server faults) are not kept, so the retry runs again;
+// until an answer is kept, the claim holds the key for the request's
+// lease only (MaxLease).
 func (k *Keeper) Do(ctx context.Context, scope, key string, request []byte, fn func() Response) (Response, error) {
 	if err := Key(key); err != nil {
 		return Response{}, err
@@ -80,7 +82,7 @@ func (k *Keeper) Do(ctx context.Context, scope, key string, request []byte, fn f
 	id := digest([]byte(scope + "\x00" + key))
 	fp := digest(append([]byte(scope+"\x00"), request...))
 	now := k.Now()
-	rec, claimed, err := k.Store.Claim(ctx, id, []byte(fp), now, now.Add(k.TTL))
+	rec, claimed, err := k.Store.Claim(ctx, id, []byte(fp), now, now.Add(lease(ctx)))
 	if err != nil {
 		return Response{}, err
 	}
@@ -98,6 +100,23 @@ func (k *Keeper) Do(ctx context.Context, scope, key string, request []byte, fn f
 		return res, k.Store.Release(ctx, id)
 	}
 	return res, k.Store.Finish(ctx, id, res, now.Add(k.TTL))
+}
+
+// MaxLease bounds how long an unfinished claim holds its key: longer than
+// any request runs (API Gateway gives up after 30 s, the functions after
+// 10 s). A request that could neither finish nor release its claim (the
+// table failing after its own answer was a 503) leaves the key in
+// progress only that long; Finish then keeps the answer for the TTL.
+const MaxLease = 30 * time.Second
+
+// lease is how long a claim made under ctx holds: until the request's
+// deadline (the Lambda invocation's) and a second for the TTL's whole
+// seconds, at most MaxLease.
+func lease(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return min(time.Until(d)+time.Second, MaxLease)
+	}
+	return MaxLease
 }
 
 func digest(b []byte) string {

@@ -18,6 +18,7 @@ import (
 	"github.com/portalid/portalid/internal/flow/letter"
 	"github.com/portalid/portalid/internal/metric"
 	"github.com/portalid/portalid/internal/postal"
+	"github.com/portalid/portalid/internal/transient"
 	"github.com/portalid/portalid/internal/workflow"
 )
 
@@ -26,8 +27,9 @@ const (
 	// ErrRegistryUnavailable: a registry refused a request; Retry with
 	// backoff, then Catch → the item is unavailable.
 	ErrRegistryUnavailable = "RegistryUnavailable"
-	// ErrStorageUnavailable: DynamoDB stayed throttled or failing after
-	// the SDK's own retries; Retry.
+	// ErrStorageUnavailable: DynamoDB (or another AWS service a task
+	// calls) stayed throttled or failing after the SDK's own retries;
+	// Retry.
 	ErrStorageUnavailable = "StorageUnavailable"
 	// ErrUnknownTask: the Payload names no task this function runs.
 	ErrUnknownTask = "UnknownTask"
@@ -135,7 +137,8 @@ func (d Dispatcher) Lambda(ctx context.Context, in json.RawMessage) (json.RawMes
 
 // Name maps an error to the ASL error it is raised as: a named
 // *workflow.Error as it is, a registry outage as RegistryUnavailable,
-// other Unavailable faults as StorageUnavailable, anything else as
+// other Unavailable faults and transient AWS faults (transient.Is) as
+// StorageUnavailable, anything else as
 // TaskFailed with a fixed cause (its text may hold identifiers).
 func Name(err error) *workflow.Error {
 	var we *workflow.Error
@@ -150,6 +153,11 @@ func Name(err error) *workflow.Error {
 			return &workflow.Error{Name: ErrPostalUnavailable, Cause: "the postal provider did not take the letter"}
 		}
 		return &workflow.Error{Name: ErrStorageUnavailable, Cause: "storage is unavailable"}
+	}
+	// Any other AWS fault the SDK's retries did not get past (KMS, Step
+	// Functions, a deadline): the step's Retry tries again.
+	if transient.Is(err) {
+		return &workflow.Error{Name: ErrStorageUnavailable, Cause: "a service is unavailable"}
 	}
 	name, cause := workflow.Failure(err)
 	return &workflow.Error{Name: name, Cause: cause}

@@ -35,6 +35,7 @@ type world struct {
 	SFN      *local.SFN
 	Client   *sfn.Client
 	Machine  string // state machine ARN
+	Function string // the task function's ARN, for tests that register their own
 	Logs     *flowtest.Logs
 	Metrics  *flowtest.Logs // the EMF lines of the task function
 }
@@ -66,7 +67,7 @@ func newWorldDay(t testing.TB, sim *registry.Simulator, day time.Duration) *worl
 	}
 	sim.Answerer = &identity.Recorder{Store: e.Store, Next: &registry.StepFunctions{Client: c}, Now: e.Clock.Now}
 	w := &world{
-		Env: e, Sim: sim, SFN: s, Client: c, Machine: arn, Logs: &flowtest.Logs{}, Metrics: &flowtest.Logs{},
+		Env: e, Sim: sim, SFN: s, Client: c, Machine: arn, Function: fn, Logs: &flowtest.Logs{}, Metrics: &flowtest.Logs{},
 		Profiles: &profile.Flow{Store: e.Store, Sealer: sealer, Now: e.Clock.Now},
 	}
 	w.Identity = &identity.Flow{

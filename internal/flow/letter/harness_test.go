@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/portalid/portalid/internal/account"
@@ -21,6 +22,7 @@ import (
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/dynamo"
 	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/faultinject"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/letter"
 	"github.com/portalid/portalid/internal/flow/profile"
@@ -67,6 +69,8 @@ type options struct {
 	// delivery is how long after the tracking number the simulator
 	// reports delivery, loss or return (default 40 ms).
 	delivery time.Duration
+	// faults, when set, injects faults into the steps' DynamoDB calls.
+	faults *faultinject.Injector
 }
 
 func newWorld(t testing.TB, o options) *world {
@@ -113,6 +117,9 @@ func newWorld(t testing.TB, o options) *world {
 	}
 	steps := *w.Letters
 	steps.Store, steps.Provider = dynamo.New(e.DB, e.Table), w.Post
+	if o.faults != nil {
+		steps.Store = dynamo.New(dynamodb.New(e.DB.Options(), o.faults.DynamoDBOptions(10*time.Millisecond)), e.Table)
+	}
 	sim.Reporter = &steps
 	var h workflow.Handler = task.Dispatcher{Tasks: task.Letter(&steps), Log: slog.New(slog.NewJSONHandler(w.Logs, nil))}.Handle
 	if o.failFirst {

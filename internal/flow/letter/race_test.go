@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -14,9 +15,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/portalid/portalid/internal/account"
+	"github.com/portalid/portalid/internal/faultinject"
 	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/letter"
+	"github.com/portalid/portalid/internal/task"
 )
 
 // letters counts the account's letter items.
@@ -170,33 +173,64 @@ func TestConcurrentRightCodes(t *testing.T) {
 // successful attempt fails afterwards as if the function's answer was
 // lost: Step Functions retries, and still one letter is printed, one
 // notice of each kind goes out, and the printed code confirms the account.
+// TestRetriedTasks: every step's first attempt fails after it ran (its
+// answer lost), the provider refuses two hand-overs and loses the answer
+// to one; then the same with a fifth of the steps' DynamoDB attempts
+// failing and an outage of each operation's first 4 attempts (faults
+// that outlast the SDK's retries, so steps fail with StorageUnavailable
+// and the ASL retries them). One letter, one notice of each kind.
 func TestRetriedTasks(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, options{failFirst: true, outage: 2, loseAnswer: true})
-	p := w.standard(t, home)
-	sent := w.Sent.Count()
-	id := w.delivered(t, p)
-	w.enter(t, p, id, w.Post.code(t, id), nil)
-	e := w.wait(t, id)
-	if e.Status != types.ExecutionStatusSucceeded {
-		t.Fatalf("execution %s (%s: %s)", e.Status, e.Error, e.Cause)
-	}
-	t.Logf("retried path: %d state transitions (%d states)", e.Transitions, len(e.States))
-	if diff := cmp.Diff([]string{"IssueCode", "SendLetter", "RecordTracking", "AwaitCode"}, e.States); diff != "" {
-		t.Errorf("states entered (-want +got):\n%s", diff)
-	}
-	if printed := w.Printed.all(); len(printed) != 1 || !strings.Contains(printed[0], w.Post.code(t, id)) {
-		t.Errorf("%d letters printed, want 1 with the code", len(printed))
-	}
-	if n := w.Post.sends.Load(); n != 4 {
-		t.Errorf("%d hand-overs, want 4 (two refused, one whose answer was lost, its retry)", n)
-	}
-	want := []string{p.phone + " letter-sent-sms", p.email + " letter-sent-mail", p.phone + " letter-tracking-sms",
-		p.email + " letter-tracking-mail", p.phone + " letter-confirmed-sms", p.email + " letter-confirmed-mail"}
-	if diff := cmp.Diff(want, w.Sent.Told(sent)); diff != "" {
-		t.Errorf("notices (-want +got):\n%s", diff)
-	}
-	if a := w.account(t, p.acc.ID); a.Level != account.Confirmed || a.ConfirmationMethod != account.MethodLetter {
-		t.Errorf("account %s by %q, want confirmed by letter", a.Level, a.ConfirmationMethod)
+	for _, tt := range []struct {
+		name   string
+		faults *faultinject.Injector
+	}{
+		{"answers lost", nil},
+		{"answers lost under DynamoDB faults", faultinject.New(20261123).Set(faultinject.DynamoDB,
+			faultinject.Rates{Throttle: 0.12, ServerError: 0.08, Timeout: 0.03, Outage: 4})},
+	} {
+		// One after the other: the paths wait on simulated days, and
+		// two at once on a loaded machine let a code expire.
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.faults != nil {
+				tt.faults.Delay = 5 * time.Millisecond
+			}
+			w := newWorld(t, options{failFirst: true, outage: 2, loseAnswer: true, faults: tt.faults})
+			p := w.standard(t, home)
+			sent := w.Sent.Count()
+			id := w.delivered(t, p)
+			w.enter(t, p, id, w.Post.code(t, id), nil)
+			e := w.wait(t, id)
+			if e.Status != types.ExecutionStatusSucceeded {
+				t.Fatalf("execution %s (%s: %s)", e.Status, e.Error, e.Cause)
+			}
+			t.Logf("retried path: %d state transitions (%d states)", e.Transitions, len(e.States))
+			if diff := cmp.Diff([]string{"IssueCode", "SendLetter", "RecordTracking", "AwaitCode"}, e.States); diff != "" {
+				t.Errorf("states entered (-want +got):\n%s", diff)
+			}
+			if printed := w.Printed.all(); len(printed) != 1 || !strings.Contains(printed[0], w.Post.code(t, id)) {
+				t.Errorf("%d letters printed, want 1 with the code", len(printed))
+			}
+			// Under faults a hand-over whose step then failed is made
+			// again: the provider takes it as the same letter.
+			if n := w.Post.sends.Load(); n != 4 && (tt.faults == nil || n < 4) {
+				t.Errorf("%d hand-overs, want 4 (two refused, one whose answer was lost, its retry)", n)
+			}
+			want := []string{p.phone + " letter-sent-sms", p.email + " letter-sent-mail", p.phone + " letter-tracking-sms",
+				p.email + " letter-tracking-mail", p.phone + " letter-confirmed-sms", p.email + " letter-confirmed-mail"}
+			if diff := cmp.Diff(want, w.Sent.Told(sent)); diff != "" {
+				t.Errorf("notices (-want +got):\n%s", diff)
+			}
+			if a := w.account(t, p.acc.ID); a.Level != account.Confirmed || a.ConfirmationMethod != account.MethodLetter {
+				t.Errorf("account %s by %q, want confirmed by letter", a.Level, a.ConfirmationMethod)
+			}
+			if tt.faults != nil {
+				r := tt.faults.Report()
+				t.Logf("%d hand-overs; %s", w.Post.sends.Load(), r)
+				if r.Services[faultinject.DynamoDB].Failed == 0 || !strings.Contains(w.Logs.String(), task.ErrStorageUnavailable) {
+					t.Errorf("no step failed with %s: %s", task.ErrStorageUnavailable, r)
+				}
+			}
+		})
 	}
 }

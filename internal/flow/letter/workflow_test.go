@@ -12,6 +12,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/faultinject"
 	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/letter"
@@ -25,6 +26,8 @@ type path struct {
 	day      time.Duration // the simulated day; 0: 500 ms
 	delivery time.Duration // the simulator's delivery delay; 0: 40 ms
 	postcode string        // of the registration address the letter goes to
+	// faults, when set, fail a share of the steps' DynamoDB attempts.
+	faults *faultinject.Rates
 	// act is what the person (and time) do after the order; it returns
 	// the letter whose execution the path asserts.
 	act    func(t *testing.T, w *world, p person, letterID string) string
@@ -38,9 +41,28 @@ type path struct {
 	events string
 }
 
+// underFaults is p with faults on the steps' DynamoDB calls.
+func underFaults(p path, r faultinject.Rates) path {
+	p.name += " under DynamoDB faults"
+	p.faults = &r
+	return p
+}
+
 func TestLetterPaths(t *testing.T) {
 	t.Parallel()
 	happy := []string{"IssueCode", "SendLetter", "RecordTracking", "AwaitCode"}
+	lost := path{
+		name: "lost letter", postcode: postal.LostPostcode,
+		delivery: time.Second, // lost some days after the tracking number
+		act: func(t *testing.T, w *world, p person, id string) string {
+			w.wait(t, id)
+			w.refused(t, p)
+			return id
+		},
+		states: append(slices.Clone(happy), "Conclude"), status: letter.Lost, level: account.Standard,
+		notices: []string{"letter-sent", "letter-tracking", "letter-undelivered"},
+		events:  "letter-ordered",
+	}
 	tests := []path{
 		{
 			name: "delivered and entered",
@@ -147,18 +169,10 @@ func TestLetterPaths(t *testing.T) {
 			notices: []string{"letter-sent", "letter-confirmed"},
 			events:  "letter-ordered level-changed",
 		},
-		{
-			name: "lost letter", postcode: postal.LostPostcode,
-			delivery: time.Second, // lost some days after the tracking number
-			act: func(t *testing.T, w *world, p person, id string) string {
-				w.wait(t, id)
-				w.refused(t, p)
-				return id
-			},
-			states: append(slices.Clone(happy), "Conclude"), status: letter.Lost, level: account.Standard,
-			notices: []string{"letter-sent", "letter-tracking", "letter-undelivered"},
-			events:  "letter-ordered",
-		},
+		lost,
+		// The provider loses the letter while the table throttles and
+		// fails the steps (issue #10): the same end, once.
+		underFaults(lost, faultinject.Rates{Throttle: 0.12, ServerError: 0.08, Timeout: 0.03, Outage: 4}),
 		{
 			name: "address rejected", postcode: postal.RejectedPostcode,
 			act: func(t *testing.T, w *world, p person, id string) string {
@@ -174,7 +188,13 @@ func TestLetterPaths(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t, options{day: tt.day, delivery: tt.delivery})
+			o := options{day: tt.day, delivery: tt.delivery}
+			if tt.faults != nil {
+				o.faults = faultinject.New(20261123).Set(faultinject.DynamoDB, *tt.faults)
+				o.faults.Delay = 5 * time.Millisecond
+				defer func() { t.Logf("%s", o.faults.Report()) }()
+			}
+			w := newWorld(t, o)
 			addr := home
 			if tt.postcode != "" {
 				addr.Postcode = tt.postcode
