@@ -20,6 +20,7 @@ import (
 	"github.com/portalid/portalid/internal/faultinject"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/httpapi"
+	"github.com/portalid/portalid/internal/invariant"
 	"github.com/portalid/portalid/internal/local"
 )
 
@@ -238,6 +239,15 @@ func registerUnderFaults(t *testing.T, rates faultinject.Rates, base int) {
 	}
 	if strings.Contains(s.logs.String(), flowtest.Password) || strings.Contains(s.logs.String(), "9164440") {
 		c.violate("a password or phone number reached the logs")
+	}
+	// And every promise of the data model (claims both ways, counters,
+	// levels against events, chains), read without faults.
+	rep, err := invariant.Scan(context.Background(), s.db, s.table, s.cfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range rep.Violations {
+		c.violate("invariant %s", v)
 	}
 	c.report(t, t.Name(), inj)
 }
