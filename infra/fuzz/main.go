@@ -6,7 +6,7 @@
 // testdata/fuzz/<Target>/, the smallest first and capped, so that every
 // later `go test` replays them as regression seeds.
 //
-//	go run ./infra/fuzz [-time 20s] [-parallel 2] [-save] [-keep 50] [-run regexp]
+//	go run ./infra/fuzz [-time 20s] [-parallel 2] [-minimize 200x] [-save] [-keep 50] [-run regexp]
 //
 // A failing target does not stop the run; the command exits non-zero at
 // the end when any target failed (its failing input is in testdata/fuzz/,
@@ -49,6 +49,7 @@ type Report struct {
 	Date     time.Time `json:"date"`
 	FuzzTime string    `json:"fuzzTime"`
 	Parallel int       `json:"parallel"`
+	Minimize string    `json:"minimizeTime"`
 	GoVer    string    `json:"goVersion"`
 	Wall     string    `json:"wall"`
 	Results  []Result  `json:"results"`
@@ -60,6 +61,7 @@ func main() {
 		fail(err)
 	}
 	fuzzTime := flag.String("time", envOr("FUZZTIME", "20s"), "how long each target runs (go test -fuzztime)")
+	minimize := flag.String("minimize", envOr("FUZZMINIMIZE", "200x"), "go test -fuzzminimizetime: the default 60s spends a short run minimizing the first large inputs it finds")
 	parallel := flag.Int("parallel", atoiOr(os.Getenv("FUZZPARALLEL"), 2), "fuzzing workers per target (go test -parallel)")
 	save := flag.Bool("save", os.Getenv("FUZZSAVE") == "1", "copy the new interesting inputs into testdata/fuzz/")
 	keep := flag.Int("keep", 50, "at most this many inputs per target under testdata/fuzz/ after saving")
@@ -83,14 +85,14 @@ func main() {
 	}
 	ver, _ := goEnv(root, "GOVERSION")
 	began := time.Now()
-	rep := Report{Date: began.UTC(), FuzzTime: *fuzzTime, Parallel: *parallel, GoVer: ver}
+	rep := Report{Date: began.UTC(), FuzzTime: *fuzzTime, Parallel: *parallel, Minimize: *minimize, GoVer: ver}
 	failed := false
 	for _, t := range targets {
 		if !filter.MatchString(t.Dir + "/" + t.Name) {
 			continue
 		}
 		fmt.Fprintf(os.Stderr, "fuzz: %s %s\n", t.Dir, t.Name)
-		r, err := run(root, *out, t, *fuzzTime, *parallel)
+		r, err := run(root, *out, t, *fuzzTime, *minimize, *parallel)
 		if err != nil {
 			fail(err)
 		}
@@ -161,7 +163,7 @@ type ran struct {
 }
 
 // run fuzzes one target, its output going to the terminal and to a log.
-func run(root, out string, t target, fuzzTime string, parallel int) (ran, error) {
+func run(root, out string, t target, fuzzTime, minimize string, parallel int) (ran, error) {
 	r := ran{Result: Result{Package: t.Dir, Target: t.Name}, since: time.Now().Add(-time.Second)}
 	log, err := os.Create(filepath.Join(out, strings.ReplaceAll(t.Dir, "/", "_")+"_"+t.Name+".log"))
 	if err != nil {
@@ -169,7 +171,7 @@ func run(root, out string, t target, fuzzTime string, parallel int) (ran, error)
 	}
 	defer log.Close()
 	cmd := exec.Command("go", "test", "-run=^$", "-fuzz=^"+t.Name+"$", "-fuzztime="+fuzzTime,
-		fmt.Sprintf("-parallel=%d", parallel), "./"+t.Dir)
+		"-fuzzminimizetime="+minimize, fmt.Sprintf("-parallel=%d", parallel), "./"+t.Dir)
 	cmd.Dir = root
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
@@ -298,8 +300,8 @@ func printTable(w io.Writer, rep Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%d\t%d\t%d\t%v\t\n", r.Package, r.Target, r.Execs, r.ExecsPerSec, r.New, r.Corpus, r.Saved, r.Failed)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "%d targets, %d execs, -fuzztime=%s -parallel=%d, %s wall, %s\n",
-		len(rep.Results), total, rep.FuzzTime, rep.Parallel, rep.Wall, rep.Date.Format(time.RFC3339))
+	fmt.Fprintf(w, "%d targets, %d execs, -fuzztime=%s -fuzzminimizetime=%s -parallel=%d, %s wall, %s\n",
+		len(rep.Results), total, rep.FuzzTime, rep.Minimize, rep.Parallel, rep.Wall, rep.Date.Format(time.RFC3339))
 }
 
 func goEnv(root, name string) (string, error) {
