@@ -65,6 +65,7 @@ func main() {
 	parallel := flag.Int("parallel", atoiOr(os.Getenv("FUZZPARALLEL"), 2), "fuzzing workers per target (go test -parallel)")
 	save := flag.Bool("save", os.Getenv("FUZZSAVE") == "1", "copy the new interesting inputs into testdata/fuzz/")
 	keep := flag.Int("keep", 50, "at most this many inputs per target under testdata/fuzz/ after saving")
+	maxBytes := flag.Int64("maxbytes", 8<<10, "save no input file larger than this, so the repository stays small")
 	only := flag.String("run", os.Getenv("FUZZRUN"), "only targets whose package/Target matches this regexp")
 	out := flag.String("out", filepath.Join(root, ".local", "fuzz"), "where report.json and the logs go")
 	flag.Parse()
@@ -97,7 +98,7 @@ func main() {
 			fail(err)
 		}
 		if *save {
-			n, err := saveCorpus(filepath.Join(cache, "fuzz", t.ImportPath, t.Name), filepath.Join(root, t.Dir, "testdata", "fuzz", t.Name), r.since, *keep)
+			n, err := saveCorpus(filepath.Join(cache, "fuzz", t.ImportPath, t.Name), filepath.Join(root, t.Dir, "testdata", "fuzz", t.Name), r.since, *keep, *maxBytes)
 			if err != nil {
 				fail(err)
 			}
@@ -231,10 +232,12 @@ func parseProgress(line string) (p progress, ok bool) {
 }
 
 // saveCorpus copies the inputs written to the cache directory from since
-// on into dst, the smallest first, until dst holds keep files. Inputs
-// already in dst (the same content has the same name) are not counted
-// twice; a target never fuzzed in this run has nothing to copy.
-func saveCorpus(src, dst string, since time.Time, keep int) (int, error) {
+// on, of at most maxBytes, into dst, the smallest first, until dst holds
+// keep files. Inputs already in dst (the same content has the same name)
+// are not counted twice; a target never fuzzed in this run has nothing to
+// copy. Only this run's inputs are taken: the cache is shared with other
+// branches, whose targets of the same name may take other arguments.
+func saveCorpus(src, dst string, since time.Time, keep int, maxBytes int64) (int, error) {
 	entries, err := os.ReadDir(src)
 	if os.IsNotExist(err) {
 		return 0, nil
@@ -248,7 +251,7 @@ func saveCorpus(src, dst string, since time.Time, keep int) (int, error) {
 	var fresh []input
 	for _, e := range entries {
 		info, err := e.Info()
-		if err != nil || !info.Mode().IsRegular() || info.ModTime().Before(since) {
+		if err != nil || !info.Mode().IsRegular() || info.ModTime().Before(since) || info.Size() > maxBytes {
 			continue
 		}
 		fresh = append(fresh, input{e.Name(), info.Size()})

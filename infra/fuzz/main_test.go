@@ -78,8 +78,9 @@ func TestSaveCorpus(t *testing.T) {
 	write(src, "big", strings.Repeat("b", 100), time.Now())
 	write(src, "small", "s", time.Now())
 	write(src, "mid", "mmmm", time.Now())
+	write(src, "huge", strings.Repeat("h", 300), time.Now())
 	write(dst, "held", "h", old)
-	n, err := saveCorpus(src, dst, since, 3)
+	n, err := saveCorpus(src, dst, since, 3, 200)
 	if err != nil || n != 2 {
 		t.Fatalf("saveCorpus() = %d, %v; want 2, nil", n, err)
 	}
@@ -94,7 +95,7 @@ func TestSaveCorpus(t *testing.T) {
 	if diff := cmp.Diff([]string{"held", "mid", "small"}, got); diff != "" {
 		t.Errorf("saved corpus mismatch (-want +got):\n%s", diff)
 	}
-	if n, err := saveCorpus(t.TempDir()+"/none", dst, since, 3); err != nil || n != 0 {
+	if n, err := saveCorpus(t.TempDir()+"/none", dst, since, 3, 200); err != nil || n != 0 {
 		t.Fatalf("saveCorpus(missing cache) = %d, %v; want 0, nil", n, err)
 	}
 }
