@@ -99,3 +99,45 @@ func TestSaveCorpus(t *testing.T) {
 		t.Fatalf("saveCorpus(missing cache) = %d, %v; want 0, nil", n, err)
 	}
 }
+
+func TestScan(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		out  string
+		want outcome
+	}{
+		{"pass", `fuzz: elapsed: 0s, gathering baseline coverage: 0/12 completed
+fuzz: elapsed: 3s, execs: 12711 (4237/sec), new interesting: 1 (total: 13)
+fuzz: elapsed: 8s, execs: 33773 (0/sec), new interesting: 2 (total: 14)
+PASS
+ok  	github.com/portalid/portalid/internal/flow/settings	8.487s
+`, outcome{last: progress{Elapsed: 8 * time.Second, Execs: 33773, New: 2, Total: 14}}},
+		{"deadline race", `fuzz: elapsed: 8s, execs: 33773 (3011/sec), new interesting: 0 (total: 12)
+--- FAIL: FuzzNotMe (8.21s)
+    context deadline exceeded
+FAIL
+exit status 1
+`, outcome{last: progress{Elapsed: 8 * time.Second, Execs: 33773, Total: 12}, failed: true, deadline: true}},
+		{"finding", `fuzz: elapsed: 2s, execs: 99 (50/sec), new interesting: 0 (total: 3)
+--- FAIL: FuzzParseRefresh (2.10s)
+    --- FAIL: FuzzParseRefresh (0.00s)
+        fuzz_refresh_test.go:35: parseRefresh(...)
+    Failing input written to testdata/fuzz/FuzzParseRefresh/0123
+FAIL
+`, outcome{last: progress{Elapsed: 2 * time.Second, Execs: 99, Total: 3}, failed: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var echo strings.Builder
+			got := scan(strings.NewReader(tt.out), &echo)
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(outcome{})); diff != "" {
+				t.Errorf("scan() mismatch (-want +got):\n%s", diff)
+			}
+			if strings.Count(echo.String(), "\n  ") != strings.Count(tt.out, "\n")-1 {
+				t.Errorf("scan() echoed %q", echo.String())
+			}
+		})
+	}
+}
