@@ -125,7 +125,9 @@ func parseRefresh(t string) (accountID, sid, sec string, ok bool) {
 	if len(parts) != 3 || !account.ValidID(parts[0]) || !account.ValidID(parts[1]) {
 		return "", "", "", false
 	}
-	if _, err := secret.ParseToken(parts[2]); err != nil {
+	// ParseToken forgives outer white space; inside a refresh token there
+	// is none, so the secret is hashed exactly as it was issued.
+	if sec, err := secret.ParseToken(parts[2]); err != nil || sec != parts[2] {
 		return "", "", "", false
 	}
 	return parts[0], parts[1], parts[2], true

@@ -60,6 +60,8 @@ func (f *Flow) Verify(ctx context.Context, a account.Account) (brokenAt int64, e
 // the password must be reset before the next sign-in, and the mark is an
 // event itself.
 func (f *Flow) NotMe(ctx context.Context, a account.Account, seq string, o event.Origin) error {
+	// The event is recorded by its number, not by the path's spelling of
+	// it ("+5", "005"): the chain holds no text a client chose.
 	n, err := strconv.ParseInt(seq, 10, 64)
 	if err != nil || n < 1 || n > a.Events.Seq {
 		return ErrEventNotFound
@@ -72,7 +74,7 @@ func (f *Flow) NotMe(ctx context.Context, a account.Account, seq string, o event
 			}
 		}
 		now := f.Now()
-		err = f.Store.RequireReset(ctx, now, event.Chain(a.ID, a.Events, now, o, map[string]string{"event": seq}, event.NotMe))
+		err = f.Store.RequireReset(ctx, now, event.Chain(a.ID, a.Events, now, o, map[string]string{"event": strconv.FormatInt(n, 10)}, event.NotMe))
 		if !errors.Is(err, ErrChanged) {
 			return err
 		}
