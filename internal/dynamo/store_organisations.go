@@ -284,9 +284,11 @@ func (s *Store) AddMember(ctx context.Context, c organisation.Change, max int) e
 // the organisation, both memberships and the target's account.
 func (s *Store) RemoveMemberState(ctx context.Context, orgID, requesterID, targetID string) (organisation.RemoveState, error) {
 	var st organisation.RemoveState
-	items, err := s.batchGet(ctx, []map[string]types.AttributeValue{
-		orgKey(orgID), memberKey(orgID, requesterID), memberKey(orgID, targetID), accountKey(targetID),
-	})
+	keys := []map[string]types.AttributeValue{orgKey(orgID), memberKey(orgID, requesterID), accountKey(targetID)}
+	if targetID != requesterID { // a batch takes each key once
+		keys = append(keys, memberKey(orgID, targetID))
+	}
+	items, err := s.batchGet(ctx, keys)
 	if err != nil {
 		return st, fmt.Errorf("read organisation %s: %w", orgID, err)
 	}
