@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/base64"
 	"net/http"
 	"time"
 
@@ -24,13 +23,7 @@ func (h organisationRoutes) challenge(ctx context.Context, req events.APIGateway
 	if err := decode(req, &none, true); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	c, err := h.flow.Challenge(ctx, principal(ctx).Account)
-	if err != nil {
-		return events.APIGatewayV2HTTPResponse{}, err
-	}
-	return jsonResponse(http.StatusCreated, challengeResponse{
-		ChallengeID: c.ID, Challenge: base64.StdEncoding.EncodeToString(c.Bytes), ExpiresAt: c.ExpiresAt.UTC(),
-	}), nil
+	return issuedChallenge(h.flow.Challenge(ctx, principal(ctx).Account))
 }
 
 type createOrganisationRequest struct {
