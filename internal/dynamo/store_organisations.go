@@ -214,7 +214,7 @@ func (s *Store) orgEvents(ap event.Append, add int, cond string, vals map[string
 
 // AddMemberState implements organisation.Store with two BatchGetItems:
 // the organisation, the requester's membership and the SNILS claim; then
-// the candidate's account and membership.
+// the candidate's account and membership (a decoy's for an unknown SNILS).
 func (s *Store) AddMemberState(ctx context.Context, orgID, requesterID, snilsIndex string) (organisation.AddState, error) {
 	var st organisation.AddState
 	items, err := s.batchGet(ctx, []map[string]types.AttributeValue{
@@ -239,8 +239,14 @@ func (s *Store) AddMemberState(ctx context.Context, orgID, requesterID, snilsInd
 			return st, err
 		}
 	}
-	if candidate == "" || st.Organisation.ID == "" || st.Requester == nil {
+	if st.Organisation.ID == "" || st.Requester == nil {
 		return st, nil
+	}
+	// An unknown SNILS reads an account that cannot exist (no id has a
+	// dash), so that it costs the round trip a known one does: the time
+	// of the answer does not tell them apart either.
+	if candidate == "" {
+		candidate = decoyAccount
 	}
 	items, err = s.batchGet(ctx, []map[string]types.AttributeValue{accountKey(candidate), memberKey(orgID, candidate)})
 	if err != nil {
@@ -259,6 +265,9 @@ func (s *Store) AddMemberState(ctx context.Context, orgID, requesterID, snilsInd
 	}
 	return st, nil
 }
+
+// decoyAccount is an account id no account has.
+const decoyAccount = "-"
 
 // AddMember implements organisation.Store with one TransactWriteItems:
 // the organisation's count and chain (below max members), its event, the

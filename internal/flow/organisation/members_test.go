@@ -176,3 +176,30 @@ func TestMemberRefusals(t *testing.T) {
 		t.Errorf("member-not-eligible = %+v", f)
 	}
 }
+
+// TestIneligibleLookAlike checks that the head cannot tell an unknown
+// SNILS from a person who is not confirmed or has another surname: the
+// same answer after the same DynamoDB round trips.
+func TestIneligibleLookAlike(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 10)
+	h := w.confirmed(t)
+	o := w.create(t, h)
+	std, other := w.standard(t), w.confirmed(t)
+	calls := map[string]int64{}
+	for name, in := range map[string]organisation.Addition{
+		"unknown":       {SNILS: snils(people.Add(1)), Surname: surname},
+		"not confirmed": {SNILS: std.SNILS, Surname: surname},
+		"misnamed":      {SNILS: other.SNILS, Surname: "Иванова"},
+	} {
+		in.Account, in.OrganisationID, in.Role = h.Principal.Account, o.ID, "employee"
+		before := w.Calls.Load()
+		if _, err := w.Flow.Add(ctx, in); !errors.Is(err, organisation.ErrMemberNotEligible) {
+			t.Errorf("%s: Add() error = %v, want %v", name, err, organisation.ErrMemberNotEligible)
+		}
+		calls[name] = w.Calls.Load() - before
+	}
+	if calls["unknown"] != calls["not confirmed"] || calls["unknown"] != calls["misnamed"] || calls["unknown"] != 2 {
+		t.Errorf("round trips = %v, want 2 each", calls)
+	}
+}
