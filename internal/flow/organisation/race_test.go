@@ -1,9 +1,7 @@
 package organisation_test
 
 import (
-	"errors"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/portalid/portalid/internal/flow/flowtest"
@@ -26,26 +24,15 @@ func TestSameOGRNAtOnce(t *testing.T) {
 		c := w.challenge(t, ps[i])
 		ins[i] = creation(ps[i], c, nums, w.signed(t, head(nums), c.Bytes))
 	}
-	var ok, taken atomic.Int64
-	errs := make([]error, n)
-	flowtest.Gate(n, func(i int) {
+	ok, taken, errs := flowtest.Tally(n, organisation.ErrOGRNTaken, func(i int) error {
 		_, err := w.Flow.Create(ctx, ins[i])
-		switch {
-		case err == nil:
-			ok.Add(1)
-		case errors.Is(err, organisation.ErrOGRNTaken):
-			taken.Add(1)
-		default:
-			errs[i] = err
-		}
+		return err
 	})
 	for _, err := range errs {
-		if err != nil {
-			t.Errorf("Create() error = %v, want success or %v", err, organisation.ErrOGRNTaken)
-		}
+		t.Errorf("Create() error = %v, want success or %v", err, organisation.ErrOGRNTaken)
 	}
-	if ok.Load() != 1 || taken.Load() != n-1 {
-		t.Fatalf("%d created, %d found the OGRN taken; want 1 and %d", ok.Load(), taken.Load(), n-1)
+	if ok != 1 || taken != n-1 {
+		t.Fatalf("%d created, %d found the OGRN taken; want 1 and %d", ok, taken, n-1)
 	}
 	heads := 0
 	for _, p := range ps {
@@ -77,25 +64,14 @@ func TestAddsAtTheLimit(t *testing.T) {
 	for i := range cands {
 		cands[i] = w.confirmed(t)
 	}
-	var ok, full atomic.Int64
-	errs := make([]error, n)
-	flowtest.Gate(n, func(i int) {
-		switch err := w.add(h, o, cands[i], organisation.Employee); {
-		case err == nil:
-			ok.Add(1)
-		case errors.Is(err, organisation.ErrMemberLimit):
-			full.Add(1)
-		default:
-			errs[i] = err
-		}
+	ok, full, errs := flowtest.Tally(n, organisation.ErrMemberLimit, func(i int) error {
+		return w.add(h, o, cands[i], organisation.Employee)
 	})
 	for _, err := range errs {
-		if err != nil {
-			t.Errorf("Add() error = %v, want success or %v", err, organisation.ErrMemberLimit)
-		}
+		t.Errorf("Add() error = %v, want success or %v", err, organisation.ErrMemberLimit)
 	}
-	if ok.Load() != limit-1 || full.Load() != n-limit+1 {
-		t.Fatalf("%d added, %d refused at the limit; want %d and %d", ok.Load(), full.Load(), limit-1, n-limit+1)
+	if ok != limit-1 || full != n-limit+1 {
+		t.Fatalf("%d added, %d refused at the limit; want %d and %d", ok, full, limit-1, n-limit+1)
 	}
 	members, err := w.Flow.Members(ctx, h.Principal.Account, o.ID)
 	if err != nil || len(members) != limit {
@@ -119,25 +95,15 @@ func TestCreateSameChallengeAtOnce(t *testing.T) {
 	c := w.challenge(t, p)
 	in := creation(p, c, nums, w.signed(t, head(nums), c.Bytes))
 	const n = 6
-	var ok, used atomic.Int64
-	errs := make([]error, n)
-	flowtest.Gate(n, func(i int) {
-		switch _, err := w.Flow.Create(ctx, in); {
-		case err == nil:
-			ok.Add(1)
-		case errors.Is(err, sigflow.ErrChallengeUsed):
-			used.Add(1)
-		default:
-			errs[i] = err
-		}
+	ok, used, errs := flowtest.Tally(n, sigflow.ErrChallengeUsed, func(int) error {
+		_, err := w.Flow.Create(ctx, in)
+		return err
 	})
 	for _, err := range errs {
-		if err != nil {
-			t.Errorf("Create() error = %v", err)
-		}
+		t.Errorf("Create() error = %v, want success or %v", err, sigflow.ErrChallengeUsed)
 	}
-	if ok.Load() != 1 || used.Load() != n-1 {
-		t.Fatalf("%d created, %d found the challenge spent; want 1 and %d", ok.Load(), used.Load(), n-1)
+	if ok != 1 || used != n-1 {
+		t.Fatalf("%d created, %d found the challenge spent; want 1 and %d", ok, used, n-1)
 	}
 	if mine, _ := w.Flow.Mine(ctx, p.Principal.Account); len(mine) != 1 {
 		t.Errorf("%d organisations, want 1", len(mine))
