@@ -62,8 +62,8 @@ type EventPage struct {
 	Next   string
 }
 
-// ErrCursorInvalid is the reason of a cursor that no page gave.
-const ErrCursorInvalid = "cursor-invalid"
+// cursorInvalid is the field reason of a cursor that no page gave.
+const cursorInvalid = "cursor-invalid"
 
 // Events lists an organisation's audit events for its head and
 // administrators, newest first: cursor "" is the first page, else the
@@ -73,7 +73,7 @@ func (f *Flow) Events(ctx context.Context, a account.Account, orgID, cursor stri
 	if cursor != "" {
 		n, err := strconv.ParseInt(cursor, 10, 64)
 		if err != nil || n <= 1 {
-			return EventPage{}, fault.InvalidFields(fault.Field{Pointer: "/cursor", Reason: ErrCursorInvalid})
+			return EventPage{}, fault.InvalidFields(fault.Field{Pointer: "/cursor", Reason: cursorInvalid})
 		}
 		before = n
 	}
