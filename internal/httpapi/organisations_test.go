@@ -186,6 +186,12 @@ func TestOrganisationsOverHTTP(t *testing.T) {
 	if evs, _ := b["events"].([]any); len(evs) == 0 || evs[0].(map[string]any)["kind"] != "organisation-member-removed" {
 		t.Errorf("the member's events = %v, want the removal newest", b)
 	}
+	// The logs name routes, faults and ids: no SNILS, surname or signature.
+	for _, canary := range []string{memberSNILS, "123-456-789", "иванова", "Иванова", sig[:40]} {
+		if strings.Contains(s.logs.String(), canary) {
+			t.Errorf("the logs hold %q", canary)
+		}
+	}
 }
 
 // organisationExchanges: a confirmed person gets a challenge, creates an
