@@ -12,7 +12,7 @@
 //		$PORT) until Ctrl-C, with the web client of web/ and the
 //		development outbox (local.OutboxPath) on the same origin;
 //		LOCAL_STATE_DIR moves .local (make e2e runs its own stack).
-//	go run ./infra/local sign-challenge -surname S -given G [-snils N] CHALLENGE
+//	go run ./infra/local sign-challenge -surname S -given G [-snils N] [-org NAME -ogrn N -org-inn N] CHALLENGE
 //		prints a detached CMS signature (base64) over a signature
 //		challenge, by a certificate for that person from the development
 //		CA that run keeps in .local/signature-ca (sign.go).
@@ -79,7 +79,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go run ./infra/local exec -- CMD [ARGS...]\n       go run ./infra/local run [-port N]\n       go run ./infra/local sign-challenge -surname S -given G [-snils N] CHALLENGE")
+	fmt.Fprintln(os.Stderr, "usage: go run ./infra/local exec -- CMD [ARGS...]\n       go run ./infra/local run [-port N]\n       go run ./infra/local sign-challenge -surname S -given G [-snils N] [-org NAME -ogrn N -org-inn N] CHALLENGE")
 	os.Exit(2)
 }
 

@@ -32,8 +32,11 @@ func signChallenge(args []string, stdout, stderr io.Writer) int {
 	given := fs.String("given", "", `the given name and patronymic (G), e.g. "Анна Сергеевна"`)
 	snils := fs.String("snils", "", "the SNILS the certificate names (optional)")
 	expired := fs.Bool("expired", false, "issue a certificate that expired yesterday")
+	org := fs.String("org", "", "an organisation head's certificate: the organisation's name (O)")
+	ogrn := fs.String("ogrn", "", "with -org: the organisation's OGRN, 13 digits")
+	orgINN := fs.String("org-inn", "", "with -org: the organisation's INN (INNLE), 10 digits")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run ./infra/local sign-challenge -surname S -given G [-snils N] [-expired] CHALLENGE_BASE64")
+		fmt.Fprintln(stderr, "usage: go run ./infra/local sign-challenge -surname S -given G [-snils N] [-org NAME -ogrn N -org-inn N] [-expired] CHALLENGE_BASE64")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -44,6 +47,10 @@ func signChallenge(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	whom := devca.Person{Surname: strings.TrimSpace(*surname), GivenName: strings.TrimSpace(*given)}
+	if err := organisation(&whom, *org, *ogrn, *orgINN); err != nil {
+		fmt.Fprintln(stderr, "sign-challenge:", err)
+		return 2
+	}
 	out, err := sign(*dir, whom, *snils, *expired, fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, "sign-challenge:", err)
@@ -89,4 +96,25 @@ func sign(dir string, p devca.Person, snils string, expired bool, challenge stri
 		return "", err
 	}
 	return base64.StdEncoding.EncodeToString(der), nil
+}
+
+// organisation makes p an organisation head's certificate subject: the
+// name, OGRN and INN, all three or none, the numbers valid.
+func organisation(p *devca.Person, name, ogrn, inn string) error {
+	if name == "" && ogrn == "" && inn == "" {
+		return nil
+	}
+	o, err := person.ParseOGRN(ogrn)
+	if err != nil {
+		return fmt.Errorf("-ogrn: not a valid OGRN")
+	}
+	n, err := person.ParseOrgINN(inn)
+	if err != nil {
+		return fmt.Errorf("-org-inn: not a valid organisation INN")
+	}
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("-org: the organisation's name is required with -ogrn and -org-inn")
+	}
+	p.Organisation, p.OGRN, p.OrgINN = strings.TrimSpace(name), o.Value(), n.Value()
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,10 @@ func TestSignChallenge(t *testing.T) {
 		{"no name", []string{"-ca", dir, challenge}, 2, nil},
 		{"a bad SNILS", []string{"-ca", dir, "-surname", "Ivanova", "-given", "Anna", "-snils", "112-233-445 96", challenge}, 1, nil},
 		{"no CA", []string{"-ca", t.TempDir(), "-surname", "Ivanova", "-given", "Anna", challenge}, 1, nil},
+		{"an organisation head", []string{"-ca", dir, "-surname", "Ivanova", "-given", "Anna", "-snils", "112-233-445 95", "-org", "ООО «Ромашка»", "-ogrn", "1027700132195", "-org-inn", "7707083893", challenge}, 0, nil},
+		{"a bad OGRN", []string{"-ca", dir, "-surname", "Ivanova", "-given", "Anna", "-org", "ООО «Ромашка»", "-ogrn", "1027700132196", "-org-inn", "7707083893", challenge}, 2, nil},
+		{"a bad organisation INN", []string{"-ca", dir, "-surname", "Ivanova", "-given", "Anna", "-org", "ООО «Ромашка»", "-ogrn", "1027700132195", "-org-inn", "7707083894", challenge}, 2, nil},
+		{"an OGRN without a name", []string{"-ca", dir, "-surname", "Ivanova", "-given", "Anna", "-ogrn", "1027700132195", "-org-inn", "7707083893", challenge}, 2, nil},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
@@ -65,6 +70,9 @@ func TestSignChallenge(t *testing.T) {
 		}
 		if err == nil && (s.Subject.Surname != "Ivanova" || s.Subject.GivenName != "Anna" || s.Subject.SNILS.Value() != "11223344595") {
 			t.Errorf("%s: the certificate names %q %q %q", tt.name, s.Subject.Surname, s.Subject.GivenName, s.Subject.SNILS.Value())
+		}
+		if org := slices.Contains(tt.args, "-org"); err == nil && org != (s.Subject.Organization == "ООО «Ромашка»" && s.Subject.OGRN.Value() == "1027700132195" && s.Subject.OrgINN.Value() == "7707083893") {
+			t.Errorf("%s: the certificate names the organisation %q %q %q", tt.name, s.Subject.Organization, s.Subject.OGRN.Value(), s.Subject.OrgINN.Value())
 		}
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/portalid/portalid/internal/flow/identity"
 	"github.com/portalid/portalid/internal/flow/letter"
 	"github.com/portalid/portalid/internal/flow/operator"
+	"github.com/portalid/portalid/internal/flow/organisation"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/registration"
@@ -169,6 +170,11 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 			Index: index, TTL: cfg.Signature.ChallengeTTL, Now: time.Now, Rand: rand.Reader,
 		}
 		s.Letters = c.letters(cfg, send, nil)
+		// Legal entities (SPEC §2.5): created by a signature challenge.
+		s.Organisations = &organisation.Flow{
+			Store: store, Signatures: s.Signature, Index: index,
+			MaxMembers: cfg.Organisation.MaxMembers, Now: time.Now, Rand: rand.Reader,
+		}
 	}
 	if wants("catalogue") {
 		if s.Catalogue, s.Access, err = catalogueServices(store, c.envelope); err != nil {

@@ -357,6 +357,7 @@ func scenarios() []scenario {
 			return step{req: Request{Method: "GET", Path: "/v1/nowhere"}}, nil
 		})},
 	}, confirmationScenarios()...)
+	all = append(all, organisationScenarios()...)
 	// In the table's order, as the report lists them.
 	at := map[string]int{}
 	for i, r := range httpapi.Table() {

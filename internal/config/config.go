@@ -43,6 +43,14 @@ type Config struct {
 	Recovery       Recovery
 	Signature      Signature
 	Operator       Operator
+	Organisation   Organisation
+}
+
+// Organisation holds the limits of the legal entities (SPEC §2.5).
+type Organisation struct {
+	// MaxMembers is ORG_MAX_MEMBERS: the members one organisation may
+	// have, its head included.
+	MaxMembers int
 }
 
 // Signature holds the identity confirmation by electronic signature
@@ -187,6 +195,7 @@ func Vars() []Var {
 		str("SIGNATURE_TRUST_LIST", "SignatureTrustList", "accredited-cas.pem", func(c *Config) *string { return &c.Signature.TrustList }),
 		num("OPERATOR_SEARCHES_PER_HOUR", "OperatorSearchesPerHour", "120", func(c *Config) *int { return &c.Operator.SearchesPerHour }),
 		dur("OPERATOR_PASSPORT_CHECK_TTL", "OperatorPassportCheckTtl", "15m", func(c *Config) *time.Duration { return &c.Operator.PassportCheckTTL }),
+		num("ORG_MAX_MEMBERS", "OrgMaxMembers", "500", func(c *Config) *int { return &c.Organisation.MaxMembers }),
 		str("POSTAL_LETTER_STATE_MACHINE_ARN", "", "", func(c *Config) *string { return &c.PostalLetterStateMachineARN }),
 		str("LETTER_OUTBOX", "", "", func(c *Config) *string { return &c.LetterOutbox }),
 		dur("LETTER_CODE_TTL", "LetterCodeTtl", "1440h", func(c *Config) *time.Duration { return &c.Letter.CodeTTL }),

@@ -36,8 +36,14 @@ type eventItem struct {
 func eventSK(seq int64) string { return fmt.Sprintf("EVENT#%012d", seq) }
 
 func (s *Store) putEvent(e event.Event) (types.TransactWriteItem, error) {
+	return s.putEventAt("ACCOUNT#"+e.AccountID, e)
+}
+
+// putEventAt puts an event of the chain kept in partition pk (an
+// account's, or an organisation's).
+func (s *Store) putEventAt(pk string, e event.Event) (types.TransactWriteItem, error) {
 	av, err := attributevalue.MarshalMap(eventItem{
-		PK: "ACCOUNT#" + e.AccountID, SK: eventSK(e.Seq), Seq: e.Seq, Kind: string(e.Kind),
+		PK: pk, SK: eventSK(e.Seq), Seq: e.Seq, Kind: string(e.Kind),
 		At: millis(e.At), IP: e.IP, UserAgent: e.UserAgent, Details: e.Details,
 		PrevHash: e.PrevHash, Hash: e.Hash, TTL: ttl(e.At.Add(s.eventRetention())),
 	})
@@ -65,6 +71,12 @@ func fromEventItem(av map[string]types.AttributeValue, accountID string) (event.
 // the events were sealed after. set and vals add further changes to the
 // account item in the same update (one item, one operation).
 func (s *Store) appendEvents(accountID string, head event.Head, events []event.Event, set string, vals map[string]types.AttributeValue) ([]types.TransactWriteItem, error) {
+	return s.appendEventsAt("ACCOUNT#"+accountID, accountKey(accountID), head, events, set, vals)
+}
+
+// appendEventsAt is appendEvents for the chain kept in partition pk, its
+// head on the item at k (an account, or an organisation).
+func (s *Store) appendEventsAt(pk string, k map[string]types.AttributeValue, head event.Head, events []event.Event, set string, vals map[string]types.AttributeValue) ([]types.TransactWriteItem, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("append events: none given")
 	}
@@ -81,13 +93,13 @@ func (s *Store) appendEvents(accountID string, head event.Head, events []event.E
 	}
 	items := []types.TransactWriteItem{{Update: &types.Update{
 		TableName:                 aws.String(s.table),
-		Key:                       accountKey(accountID),
+		Key:                       k,
 		UpdateExpression:          aws.String(update),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND evSeq = :prev"),
 		ExpressionAttributeValues: values,
 	}}}
 	for _, e := range events {
-		put, err := s.putEvent(e)
+		put, err := s.putEventAt(pk, e)
 		if err != nil {
 			return nil, err
 		}
@@ -98,8 +110,15 @@ func (s *Store) appendEvents(accountID string, head event.Head, events []event.E
 
 // Events implements settings.Store with one Query, newest first.
 func (s *Store) Events(ctx context.Context, accountID string, before int64, limit int) ([]event.Event, error) {
+	return s.eventsAt(ctx, "ACCOUNT#"+accountID, accountID, before, limit)
+}
+
+// eventsAt lists the events of the chain of owner kept in partition pk,
+// newest first, those before seq before (0: from the newest), at most
+// limit, in one Query.
+func (s *Store) eventsAt(ctx context.Context, pk, owner string, before int64, limit int) ([]event.Event, error) {
 	cond := "pk = :pk AND begins_with(sk, :ev)"
-	vals := map[string]types.AttributeValue{":pk": str("ACCOUNT#" + accountID), ":ev": str("EVENT#")}
+	vals := map[string]types.AttributeValue{":pk": str(pk), ":ev": str("EVENT#")}
 	if before > 0 {
 		cond = "pk = :pk AND sk BETWEEN :ev AND :before"
 		vals[":before"] = str(eventSK(before - 1))
@@ -114,7 +133,7 @@ func (s *Store) Events(ctx context.Context, accountID string, before int64, limi
 	}
 	out := make([]event.Event, 0, len(res.Items))
 	for _, av := range res.Items {
-		e, err := fromEventItem(av, accountID)
+		e, err := fromEventItem(av, owner)
 		if err != nil {
 			return nil, err
 		}

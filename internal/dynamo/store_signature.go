@@ -32,6 +32,7 @@ const signatureKeep = 24 * time.Hour
 type signatureChallengeItem struct {
 	PK          string `dynamodbav:"pk"`
 	SK          string `dynamodbav:"sk"`
+	Purpose     string `dynamodbav:"purpose,omitempty"`
 	Challenge   []byte `dynamodbav:"challenge"`
 	CreatedAt   int64  `dynamodbav:"createdAt"`
 	ExpiresAt   int64  `dynamodbav:"expiresAt"`
@@ -48,7 +49,7 @@ func signatureChallengeKey(accountID, challengeID string) map[string]types.Attri
 // CreateSignatureChallenge implements signature.Store with one PutItem.
 func (s *Store) CreateSignatureChallenge(ctx context.Context, c signature.Challenge) error {
 	av, err := attributevalue.MarshalMap(signatureChallengeItem{
-		PK: "ACCOUNT#" + c.AccountID, SK: skSignatureChallenge + c.ID, Challenge: c.Bytes,
+		PK: "ACCOUNT#" + c.AccountID, SK: skSignatureChallenge + c.ID, Purpose: c.Purpose, Challenge: c.Bytes,
 		CreatedAt: millis(c.CreatedAt), ExpiresAt: millis(c.ExpiresAt), TTL: ttl(c.ExpiresAt.Add(signatureKeep)),
 	})
 	if err != nil {
@@ -103,7 +104,7 @@ func fromSignatureChallengeItem(av map[string]types.AttributeValue, accountID, c
 		return signature.Challenge{}, fmt.Errorf("decode signature challenge: %w", err)
 	}
 	return signature.Challenge{
-		ID: challengeID, AccountID: accountID, Bytes: it.Challenge,
+		ID: challengeID, AccountID: accountID, Purpose: it.Purpose, Bytes: it.Challenge,
 		CreatedAt: fromMillis(it.CreatedAt), ExpiresAt: fromMillis(it.ExpiresAt), Used: it.Outcome != "",
 	}, nil
 }
@@ -135,16 +136,24 @@ func (s *Store) spendUpdate(accountID, challengeID, outcome string, at time.Time
 	}
 }
 
-// ConfirmSignature implements signature.Store with one TransactWriteItems:
-// the challenge spent with the proof (if unspent and unexpired, and then
-// kept as long as the events), and the account's raise (confirmItems).
-func (s *Store) ConfirmSignature(ctx context.Context, p signature.Proof, c account.Confirmation) error {
-	u := s.spendUpdate(p.AccountID, p.ChallengeID, signature.OutcomeConfirmed, p.At)
+// proofUpdate spends a challenge with the outcome and the proof, if it is
+// unspent and unexpired at p.At, and keeps it as long as the events (its
+// certificate fingerprint is the proof of what it did).
+func (s *Store) proofUpdate(p signature.Proof, outcome string) *types.Update {
+	u := s.spendUpdate(p.AccountID, p.ChallengeID, outcome, p.At)
 	u.UpdateExpression = aws.String(*u.UpdateExpression + ", certFingerprint = :fp, #ttl = :ttl")
 	u.ConditionExpression = aws.String(*u.ConditionExpression + " AND expiresAt > :at")
 	u.ExpressionAttributeNames = map[string]string{"#ttl": AttrTTL}
 	u.ExpressionAttributeValues[":fp"] = str(p.Fingerprint)
 	u.ExpressionAttributeValues[":ttl"] = num(ttl(p.At.Add(s.eventRetention())))
+	return u
+}
+
+// ConfirmSignature implements signature.Store with one TransactWriteItems:
+// the challenge spent with the proof (if unspent and unexpired, and then
+// kept as long as the events), and the account's raise (confirmItems).
+func (s *Store) ConfirmSignature(ctx context.Context, p signature.Proof, c account.Confirmation) error {
+	u := s.proofUpdate(p, signature.OutcomeConfirmed)
 	raise, err := s.confirmItems(c)
 	if err != nil {
 		return err

@@ -33,6 +33,15 @@ const (
 	NotMe               Kind = "not-me"
 )
 
+// The kinds of the organisations' audit events (SPEC §2.5): each is
+// chained in the organisation's own chain and in that of every person
+// whose membership it changes.
+const (
+	OrganisationCreated       Kind = "organisation-created"
+	OrganisationMemberAdded   Kind = "organisation-member-added"
+	OrganisationMemberRemoved Kind = "organisation-member-removed"
+)
+
 // Event is one security event. Details hold identifiers and outcomes
 // only (a level, a method, a session id), never personal data or secrets.
 type Event struct {

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/portalid/portalid/internal/account"
+	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/flow/settings"
 )
 
@@ -72,23 +73,37 @@ type eventsResponse struct {
 }
 
 func (h accountRoutes) events(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	limit := 0
-	if l := req.QueryStringParameters["limit"]; l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 {
-			return events.APIGatewayV2HTTPResponse{}, invalidQuery("/limit")
-		}
-		limit = n
+	limit, err := pageLimit(req)
+	if err != nil {
+		return events.APIGatewayV2HTTPResponse{}, err
 	}
 	p, err := h.flow.Events(ctx, principal(ctx).Account, req.QueryStringParameters["cursor"], limit)
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	out := eventsResponse{Events: []eventView{}, Next: p.Next}
-	for _, e := range p.Events {
+	return jsonResponse(http.StatusOK, eventPage(p.Events, p.Next)), nil
+}
+
+// pageLimit reads the limit of a page of events (0: the flow's page size).
+func pageLimit(req events.APIGatewayV2HTTPRequest) (int, error) {
+	l := req.QueryStringParameters["limit"]
+	if l == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(l)
+	if err != nil || n < 1 {
+		return 0, invalidQuery("/limit")
+	}
+	return n, nil
+}
+
+// eventPage is the answer of a page of events.
+func eventPage(evs []event.Event, next string) eventsResponse {
+	out := eventsResponse{Events: []eventView{}, Next: next}
+	for _, e := range evs {
 		out.Events = append(out.Events, eventView{Seq: e.Seq, Kind: string(e.Kind), At: e.At.UTC(), IP: e.IP, UserAgent: e.UserAgent, Details: e.Details})
 	}
-	return jsonResponse(http.StatusOK, out), nil
+	return out
 }
 
 type verificationResponse struct {

@@ -19,6 +19,7 @@ import (
 	"github.com/portalid/portalid/internal/flow/identity"
 	"github.com/portalid/portalid/internal/flow/letter"
 	"github.com/portalid/portalid/internal/flow/operator"
+	"github.com/portalid/portalid/internal/flow/organisation"
 	"github.com/portalid/portalid/internal/flow/profile"
 	"github.com/portalid/portalid/internal/flow/recovery"
 	"github.com/portalid/portalid/internal/flow/registration"
@@ -49,6 +50,8 @@ type Services struct {
 	// API Gateway authenticates by IAM (Spec.IAM).
 	Operator *operator.Flow
 	Letters  *letter.Flow
+	// Organisations are the legal entities (SPEC §2.5).
+	Organisations *organisation.Flow
 	// JWKS is the public key set of the access tokens.
 	JWKS []byte
 	// Idempotency keeps the answers of create requests that carry an
@@ -83,6 +86,10 @@ var idempotent = map[string]bool{
 	"POST /v1/recovery":                    true,
 	"POST /v1/me/letters":                  true,
 	"POST /v1/me/signature-challenges":     true,
+	// Legal entities (SPEC §2.5).
+	"POST /v1/organisations/signature-challenges": true,
+	"POST /v1/organisations":                      true,
+	"POST /v1/organisations/{id}/members":         true,
 }
 
 // New builds the API over the services.
@@ -151,6 +158,17 @@ func New(s Services) *API {
 			a.handlers["POST /v1/me/letters"] = a.keyed(lr.order)
 			a.handlers["GET /v1/me/letters/{id}"] = lr.get
 			a.handlers["POST /v1/me/letters/{id}/code"] = lr.code
+		}
+		if o := s.Organisations; o != nil {
+			org := organisationRoutes{flow: o}
+			a.handlers["POST /v1/organisations/signature-challenges"] = a.keyed(org.challenge)
+			a.handlers["POST /v1/organisations"] = a.keyed(org.create)
+			a.handlers["GET /v1/organisations"] = org.mine
+			a.handlers["GET /v1/organisations/{id}"] = org.get
+			a.handlers["GET /v1/organisations/{id}/members"] = org.members
+			a.handlers["POST /v1/organisations/{id}/members"] = a.keyed(org.addMember)
+			a.handlers["DELETE /v1/organisations/{id}/members/{accountId}"] = org.removeMember
+			a.handlers["GET /v1/organisations/{id}/events"] = org.events
 		}
 		// Every route the table marks Auth runs behind the one check;
 		// its Idempotency-Key, if it honours one, behind it (keyed).

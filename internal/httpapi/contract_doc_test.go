@@ -82,6 +82,7 @@ var notAnswered = map[string]string{
 	"check-changed":        "optimistic-lock sentinel of the identity-check steps, retried there",
 	"letter-changed":       "optimistic-lock sentinel: retried in the letter flow, which answers letter-busy",
 	"signature-changed":    "optimistic-lock sentinel: retried in the signature flow, which answers signature-busy",
+	"organisation-changed": "optimistic-lock sentinel: retried in the organisation flow, which answers organisation-busy",
 	"registry-unavailable": "raised by registry adapters inside the identity-check workflow; task maps it to an ASL error",
 	"postal-unavailable":   "raised by the postal adapter inside the postal-letter workflow, which retries it; never an HTTP answer",
 }

@@ -103,7 +103,7 @@ func TestContractCatchesDrift(t *testing.T) {
 			req:  func(r *events.APIGatewayV2HTTPRequest) { r.Body = `{"surname":"Иванова","admin":true}` },
 			want: "refuses the request"},
 		{name: "route missing from the document", exchange: "me",
-			req:  func(r *events.APIGatewayV2HTTPRequest) { r.RouteKey = "GET /v1/organisations/{id}" },
+			req:  func(r *events.APIGatewayV2HTTPRequest) { r.RouteKey = "GET /v1/me/vehicles/{id}" },
 			want: "not in the document"},
 	}
 	for _, tt := range tests {

@@ -18,7 +18,8 @@ import (
 // TestContractEveryRoute drives every operation of api/openapi.yaml to a
 // success over the route table, as a person's journey would (register,
 // sign in, settings, profile and registry check, the catalogue, sign-outs,
-// "not me", recovery; confirmation by letter, signature and in person);
+// "not me", recovery; confirmation by letter, signature and in person;
+// an organisation);
 // system.do holds each exchange to the document. It then
 // fails unless every operation was answered with a success, and shows
 // that renaming any top-level field of any of those answers breaks the
@@ -126,6 +127,7 @@ func TestContractEveryRoute(t *testing.T) {
 	seen = append(seen, letterExchanges(t)...)
 	seen = append(seen, signatureExchanges(t)...)
 	seen = append(seen, operatorExchanges(t)...)
+	seen = append(seen, organisationExchanges(t)...)
 
 	// Every operation answered with a success.
 	doc := mustContract(t)

@@ -116,6 +116,20 @@ var titles = map[string]string{
 	"letter-closed":                   "This letter can no longer be used; order a new one",
 	"letter-busy":                     "Too many concurrent requests for this letter; try again",
 	"service-unavailable":             "The service is temporarily unavailable; try again shortly",
+	// Organisations (SPEC §2.5).
+	"confirmed-level-required":          "Confirm your identity first (a confirmed account)",
+	"certificate-organisation-mismatch": "The certificate does not name this organisation",
+	"ogrn-taken":                        "An organisation with this OGRN exists already",
+	"organisation-inn-taken":            "An organisation with this INN exists already",
+	"organisation-not-found":            "No such organisation",
+	"organisation-head-required":        "Only the organisation's head may do this",
+	"organisation-role-required":        "Only the organisation's head and administrators may see this",
+	"member-not-eligible":               "No confirmed account has this SNILS and surname",
+	"already-member":                    "This person is a member already",
+	"member-not-found":                  "This person is not a member",
+	"head-not-removable":                "The organisation's head cannot be removed",
+	"organisation-member-limit":         "The organisation has as many members as it may",
+	"organisation-busy":                 "Too many concurrent changes to this organisation; try again",
 }
 
 var kindTitles = map[fault.Kind]string{

@@ -28,7 +28,11 @@ func (h signatureRoutes) start(ctx context.Context, req events.APIGatewayV2HTTPR
 	if err := decode(req, &none, true); err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}
-	c, err := h.flow.Start(ctx, principal(ctx).Account)
+	return issuedChallenge(h.flow.Start(ctx, principal(ctx).Account))
+}
+
+// issuedChallenge answers a challenge just issued (201), or the fault.
+func issuedChallenge(c sigflow.Challenge, err error) (events.APIGatewayV2HTTPResponse, error) {
 	if err != nil {
 		return events.APIGatewayV2HTTPResponse{}, err
 	}

@@ -46,6 +46,16 @@ func Table() []Spec {
 		{"POST /v1/me/letters", "confirmation", true},
 		{"GET /v1/me/letters/{id}", "confirmation", true},
 		{"POST /v1/me/letters/{id}/code", "confirmation", true},
+		// Legal entities (SPEC §2.5), created by a signature: beside the
+		// signature confirmation, which holds the trust list.
+		{"POST /v1/organisations/signature-challenges", "confirmation", true},
+		{"POST /v1/organisations", "confirmation", true},
+		{"GET /v1/organisations", "confirmation", true},
+		{"GET /v1/organisations/{id}", "confirmation", true},
+		{"GET /v1/organisations/{id}/members", "confirmation", true},
+		{"POST /v1/organisations/{id}/members", "confirmation", true},
+		{"DELETE /v1/organisations/{id}/members/{accountId}", "confirmation", true},
+		{"GET /v1/organisations/{id}/events", "confirmation", true},
 		{"POST /v1/recovery", "recovery", false},
 		{"POST /v1/recovery/{id}/resend", "recovery", false},
 		{"POST /v1/recovery/{id}/confirm", "recovery", false},

@@ -278,3 +278,12 @@ func FuzzParseForeignDocument(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseOrgName(f *testing.F) {
+	addSeeds(f, "ООО «Ромашка»", `ООО "Ромашка"`, "  Acme  Ltd. ", "12345", "株式会社", "a\x00b", "")
+	f.Fuzz(func(t *testing.T, in string) {
+		fuzzParse(t, "ParseOrgName", ParseOrgName, ErrOrgNameInvalid, in, func(v string) bool {
+			return utf8.ValidString(v) && v == strings.TrimSpace(v) && !strings.Contains(v, "  ") && utf8.RuneCountInString(v) <= MaxOrgNameLength
+		})
+	})
+}

@@ -52,6 +52,7 @@ const OutcomeConfirmed = "confirmed"
 type Challenge struct {
 	ID        string
 	AccountID string
+	Purpose   string // "" for the identity confirmation (Issue)
 	Bytes     []byte // what the client signs, exactly
 	CreatedAt time.Time
 	ExpiresAt time.Time

@@ -16,6 +16,14 @@ func (f *Flow) Start(ctx context.Context, a account.Account) (Challenge, error) 
 	if err := a.CanConfirm(); err != nil {
 		return Challenge{}, err
 	}
+	return f.Issue(ctx, a.ID, "")
+}
+
+// Issue issues a challenge of an account for a purpose ("" the identity
+// confirmation; another flow, such as an organisation's creation, names
+// its own so that neither can spend the other's), without asking who may
+// have one: the caller decides.
+func (f *Flow) Issue(ctx context.Context, accountID, purpose string) (Challenge, error) {
 	id, err := account.NewID(f.Rand)
 	if err != nil {
 		return Challenge{}, err
@@ -25,7 +33,7 @@ func (f *Flow) Start(ctx context.Context, a account.Account) (Challenge, error) 
 		return Challenge{}, fmt.Errorf("new signature challenge: %w", err)
 	}
 	now := f.Now()
-	c := Challenge{ID: id, AccountID: a.ID, Bytes: b, CreatedAt: now, ExpiresAt: now.Add(f.TTL)}
+	c := Challenge{ID: id, AccountID: accountID, Purpose: purpose, Bytes: b, CreatedAt: now, ExpiresAt: now.Add(f.TTL)}
 	if err := f.Store.CreateSignatureChallenge(ctx, c); err != nil {
 		return Challenge{}, fmt.Errorf("create signature challenge %s: %w", id, err)
 	}

@@ -63,13 +63,15 @@ func (f *Flow) Submit(ctx context.Context, in Submission) (Confirmed, error) {
 		}
 		now := f.Now()
 		switch c := st.Challenge; {
+		case c.Purpose != "":
+			return ErrChallengeNotFound // another flow's
 		case c.Used:
 			return ErrChallengeUsed
 		case !now.Before(c.ExpiresAt):
 			return ErrChallengeExpired
 		}
 		signer, err := f.judge(ctx, st, in.CMS, now)
-		if refusal, ok := fault.As(err); ok && refused(refusal) {
+		if refusal, ok := fault.As(err); ok && Refused(refusal) {
 			if err := f.Store.SpendSignatureChallenge(ctx, in.Account.ID, in.ChallengeID, refusal.Slug, now); err != nil {
 				return err
 			}
@@ -97,10 +99,10 @@ func (f *Flow) Submit(ctx context.Context, in Submission) (Confirmed, error) {
 	return out, nil
 }
 
-// refused reports whether a fault is the submission's refusal, which
+// Refused reports whether a fault is the submission's refusal, which
 // spends the challenge, rather than a passing fault (a verifier
 // service unavailable or throttled) after which it stays open.
-func refused(f *fault.Error) bool {
+func Refused(f *fault.Error) bool {
 	return f.Kind != fault.Unavailable && f.Kind != fault.RateLimited && f.Kind != fault.Unknown
 }
 
@@ -115,16 +117,36 @@ func (f *Flow) judge(ctx context.Context, st State, cms []byte, now time.Time) (
 	if err := st.Account.CanConfirm(); err != nil {
 		return signature.Signer{}, err
 	}
-	var p profile.Profile
+	return signer, f.holder(ctx, st, signer.Subject)
+}
+
+// Identify verifies cms as a signature over the challenge of st at now by
+// a certificate naming the account's person (as the confirmation checks
+// it), and returns the signer: another flow that takes a signature (an
+// organisation's creation) judges the rest of the subject itself.
+func (f *Flow) Identify(ctx context.Context, st State, cms []byte, now time.Time) (signature.Signer, error) {
+	signer, err := f.Verifier.Verify(cms, st.Challenge.Bytes, now)
+	if err != nil {
+		return signature.Signer{}, err
+	}
+	return signer, f.holder(ctx, st, signer.Subject)
+}
+
+// holder refuses a subject that does not name the account's person.
+func (f *Flow) holder(ctx context.Context, st State, s signature.Subject) error {
+	var (
+		p   profile.Profile
+		err error
+	)
 	if st.ProfileVersion > 0 {
 		if p, err = profile.Open(ctx, f.Opener, st.Account.ID, st.Profile); err != nil {
-			return signature.Signer{}, err
+			return err
 		}
 	}
-	if !f.names(st.Account, p, signer.Subject) {
-		return signature.Signer{}, ErrSubjectMismatch
+	if !f.names(st.Account, p, s) {
+		return ErrSubjectMismatch
 	}
-	return signer, nil
+	return nil
 }
 
 // names reports whether the certificate's subject is the account's

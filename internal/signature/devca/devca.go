@@ -49,12 +49,18 @@ type Options struct {
 }
 
 // Person is whom a personal certificate names. SNILS and INN are digits
-// ("" leaves the attribute out).
+// ("" leaves the attribute out). An organisation head's certificate also
+// names the legal entity he signs for: its name (O), OGRN and INNLE
+// (digits; "" leaves each out).
 type Person struct {
 	Surname   string
 	GivenName string // given name and patronymic, as the G attribute holds them
 	SNILS     string
 	INN       string
+
+	Organisation string
+	OGRN         string
+	OrgINN       string
 }
 
 // Credential is a signer's certificate, key and chain (the issuing CAs
@@ -88,7 +94,7 @@ func (a *Authority) Intermediate(name string, o Options) (*Authority, error) {
 
 // Issue issues a personal certificate for p in the qualified profile:
 // CN "surname given", SN, G, C=RU and the SNILS and INN attributes as
-// NumericStrings; for digital signatures and non-repudiation, for client
+// NumericStrings, and for an organisation head O, OGRN and INNLE; for digital signatures and non-repudiation, for client
 // authentication and e-mail protection.
 func (a *Authority) Issue(p Person, o Options) (Credential, error) {
 	names := []pkix.AttributeTypeAndValue{
@@ -101,8 +107,18 @@ func (a *Authority) Issue(p Person, o Options) (Credential, error) {
 	if p.INN != "" {
 		names = append(names, pkix.AttributeTypeAndValue{Type: signature.OIDINN, Value: numeric(p.INN)})
 	}
+	if p.OGRN != "" {
+		names = append(names, pkix.AttributeTypeAndValue{Type: signature.OIDOGRN, Value: numeric(p.OGRN)})
+	}
+	if p.OrgINN != "" {
+		names = append(names, pkix.AttributeTypeAndValue{Type: signature.OIDINNLE, Value: numeric(p.OrgINN)})
+	}
+	subject := pkix.Name{CommonName: p.Surname + " " + p.GivenName, Country: []string{"RU"}, ExtraNames: names}
+	if p.Organisation != "" {
+		subject.Organization = []string{p.Organisation}
+	}
 	tmpl := &x509.Certificate{
-		Subject:               pkix.Name{CommonName: p.Surname + " " + p.GivenName, Country: []string{"RU"}, ExtraNames: names},
+		Subject:               subject,
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection},
 		BasicConstraintsValid: true,
