@@ -173,7 +173,8 @@ func New(ctx context.Context, cfg config.Config, awsCfg aws.Config, opts Options
 		// Legal entities (SPEC §2.5): created by a signature challenge.
 		s.Organisations = &organisation.Flow{
 			Store: store, Signatures: s.Signature, Index: index,
-			MaxMembers: cfg.Organisation.MaxMembers, Now: time.Now, Rand: rand.Reader,
+			MaxMembers: cfg.Organisation.MaxMembers, AddsPerHour: cfg.Organisation.MemberAddsPerHour,
+			Now: time.Now, Rand: rand.Reader,
 		}
 	}
 	if wants("catalogue") {

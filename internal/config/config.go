@@ -51,6 +51,10 @@ type Organisation struct {
 	// MaxMembers is ORG_MAX_MEMBERS: the members one organisation may
 	// have, its head included.
 	MaxMembers int
+	// MemberAddsPerHour is ORG_MEMBER_ADDS_PER_HOUR: the additions one
+	// head may try in any hour, found or not. An addition names a person
+	// by SNILS and surname, so it must not serve to test such pairs.
+	MemberAddsPerHour int
 }
 
 // Signature holds the identity confirmation by electronic signature
@@ -196,6 +200,7 @@ func Vars() []Var {
 		num("OPERATOR_SEARCHES_PER_HOUR", "OperatorSearchesPerHour", "120", func(c *Config) *int { return &c.Operator.SearchesPerHour }),
 		dur("OPERATOR_PASSPORT_CHECK_TTL", "OperatorPassportCheckTtl", "15m", func(c *Config) *time.Duration { return &c.Operator.PassportCheckTTL }),
 		num("ORG_MAX_MEMBERS", "OrgMaxMembers", "500", func(c *Config) *int { return &c.Organisation.MaxMembers }),
+		num("ORG_MEMBER_ADDS_PER_HOUR", "OrgMemberAddsPerHour", "30", func(c *Config) *int { return &c.Organisation.MemberAddsPerHour }),
 		str("POSTAL_LETTER_STATE_MACHINE_ARN", "", "", func(c *Config) *string { return &c.PostalLetterStateMachineARN }),
 		str("LETTER_OUTBOX", "", "", func(c *Config) *string { return &c.LetterOutbox }),
 		dur("LETTER_CODE_TTL", "LetterCodeTtl", "1440h", func(c *Config) *time.Duration { return &c.Letter.CodeTTL }),

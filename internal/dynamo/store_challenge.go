@@ -109,6 +109,24 @@ func (s *Store) putLog(l limit.Log, expires time.Time) (types.TransactWriteItem,
 	return s.putVersioned(it, l.Version)
 }
 
+// writeLog writes one counter log alone (one conditional PutItem): changed
+// when another request moved it since it was read.
+func (s *Store) writeLog(ctx context.Context, what string, w challenge.LogWrite, changed error) error {
+	put, err := s.putLog(w.Log, w.Expires)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: put.Put.TableName, Item: put.Put.Item,
+		ConditionExpression: put.Put.ConditionExpression, ExpressionAttributeValues: put.Put.ExpressionAttributeValues,
+	})
+	err = translate(what, err)
+	if isCondition(err) {
+		return fmt.Errorf("%s: %w", what, changed)
+	}
+	return err
+}
+
 // putLogs adds the counter logs to a transaction.
 func (s *Store) putLogs(items []types.TransactWriteItem, logs []challenge.LogWrite) ([]types.TransactWriteItem, error) {
 	for _, w := range logs {

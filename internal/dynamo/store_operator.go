@@ -112,19 +112,11 @@ func (s *Store) SearchState(ctx context.Context, principal, snilsIndex, logKey s
 // RecordSearch implements operator.Store: one PutItem of the log for a
 // search that found nothing, else one TransactWriteItems with the events.
 func (s *Store) RecordSearch(ctx context.Context, log challenge.LogWrite, ev *event.Append) error {
+	if ev == nil {
+		return s.writeLog(ctx, "record operator search", log, operator.ErrChanged)
+	}
 	put, err := s.putLog(log.Log, log.Expires)
 	if err != nil {
-		return err
-	}
-	if ev == nil {
-		_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
-			TableName: put.Put.TableName, Item: put.Put.Item,
-			ConditionExpression: put.Put.ConditionExpression, ExpressionAttributeValues: put.Put.ExpressionAttributeValues,
-		})
-		err = translate("record operator search", err)
-		if isCondition(err) {
-			return fmt.Errorf("record operator search: %w", operator.ErrChanged)
-		}
 		return err
 	}
 	items, err := s.appendEvents(ev.AccountID, ev.Head, ev.Events, "", nil)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/event"
+	"github.com/portalid/portalid/internal/flow/challenge"
 	"github.com/portalid/portalid/internal/flow/organisation"
 	"github.com/portalid/portalid/internal/flow/signature"
 )
@@ -213,16 +214,17 @@ func (s *Store) orgEvents(ap event.Append, add int, cond string, vals map[string
 }
 
 // AddMemberState implements organisation.Store with two BatchGetItems:
-// the organisation, the requester's membership and the SNILS claim; then
+// the organisation, the requester's membership, the SNILS claim and the
+// head's counter of additions; then
 // the candidate's account and membership (a decoy's for an unknown SNILS).
-func (s *Store) AddMemberState(ctx context.Context, orgID, requesterID, snilsIndex string) (organisation.AddState, error) {
+func (s *Store) AddMemberState(ctx context.Context, orgID, requesterID, snilsIndex, addsKey string) (organisation.AddState, error) {
 	var st organisation.AddState
-	items, err := s.batchGet(ctx, []map[string]types.AttributeValue{
-		orgKey(orgID), memberKey(orgID, requesterID), key(pkSNILS+snilsIndex, skContact),
-	})
+	_, logs, items, err := s.lookup(ctx, nil, []string{addsKey},
+		orgKey(orgID), memberKey(orgID, requesterID), key(pkSNILS+snilsIndex, skContact))
 	if err != nil {
 		return st, fmt.Errorf("read organisation %s: %w", orgID, err)
 	}
+	st.Adds = logs[addsKey]
 	var candidate string
 	for _, av := range items {
 		switch pk, sk := pkOf(av), skOf(av); {
@@ -271,10 +273,13 @@ const decoyAccount = "-"
 
 // AddMember implements organisation.Store with one TransactWriteItems:
 // the organisation's count and chain (below max members), its event, the
-// membership both ways, and the member's event.
-func (s *Store) AddMember(ctx context.Context, c organisation.Change, max int) error {
+// membership both ways, the member's event and the head's counted attempt.
+func (s *Store) AddMember(ctx context.Context, c organisation.Change, max int, adds challenge.LogWrite) error {
 	items, err := s.orgEvents(c.OrgEvents, 1, "members < :max", map[string]types.AttributeValue{":max": num(int64(max))})
 	if err != nil {
+		return err
+	}
+	if items, err = s.putLogs(items, []challenge.LogWrite{adds}); err != nil {
 		return err
 	}
 	puts, err := s.membershipPuts(c.Organisation, c.Member)
@@ -287,6 +292,12 @@ func (s *Store) AddMember(ctx context.Context, c organisation.Change, max int) e
 	}
 	items = append(append(items, puts...), person...)
 	return s.transact(ctx, "add organisation member", items, organisation.ErrChanged)
+}
+
+// CountAddition implements organisation.Store with one conditional
+// PutItem of the head's counter of additions.
+func (s *Store) CountAddition(ctx context.Context, adds challenge.LogWrite) error {
+	return s.writeLog(ctx, "count organisation member addition", adds, organisation.ErrChanged)
 }
 
 // RemoveMemberState implements organisation.Store with one BatchGetItem:

@@ -129,6 +129,7 @@ var titles = map[string]string{
 	"member-not-found":                  "This person is not a member",
 	"head-not-removable":                "The organisation's head cannot be removed",
 	"organisation-member-limit":         "The organisation has as many members as it may",
+	"member-add-limit":                  "Too many member additions in the last hour; try again later",
 	"organisation-busy":                 "Too many concurrent changes to this organisation; try again",
 }
 

@@ -42,13 +42,15 @@ func codeAttempts(t *Table) []Violation {
 
 // windows are the limits of the counter logs by key prefix (the keys the
 // flows count under: challenge.ContactKey.SendKey and Codes.AddressKey,
-// the session flow's login#ip#, the operator search's).
+// the session flow's login#ip#, the operator search's, an organisation
+// head's additions).
 func windows(t *Table) map[string]limit.Window {
 	c := t.Config
 	return map[string]limit.Window{
 		"send#":            {Limit: c.Registration.SendLimit, Period: c.Registration.SendWindow},
 		"login#ip#":        {Limit: c.Session.LoginIPFailures, Period: c.Session.LoginWindow},
 		"operator-search#": {Limit: c.Operator.SearchesPerHour, Period: time.Hour},
+		"org-member-add#":  {Limit: c.Organisation.MemberAddsPerHour, Period: time.Hour},
 	}
 }
 

@@ -68,7 +68,7 @@ func newWorld(t testing.TB, maxMembers int) *world {
 		Store: e.Store, Verifier: signature.NewVerifier(signature.TrustList{root.Cert}), Opener: sealer,
 		Sender: e.Sent, Index: e.Index, TTL: config.Defaults().Signature.ChallengeTTL, Now: e.Clock.Now, Rand: rand.Reader,
 	}
-	w.Flow = &organisation.Flow{Store: e.Store, Signatures: w.Sig, Index: e.Index, MaxMembers: maxMembers, Now: e.Clock.Now, Rand: rand.Reader}
+	w.Flow = &organisation.Flow{Store: e.Store, Signatures: w.Sig, Index: e.Index, MaxMembers: maxMembers, AddsPerHour: config.Defaults().Organisation.MemberAddsPerHour, Now: e.Clock.Now, Rand: rand.Reader}
 	return w
 }
 

@@ -3,11 +3,13 @@ package organisation
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/challenge"
+	"github.com/portalid/portalid/internal/limit"
 	"github.com/portalid/portalid/internal/person"
 	"github.com/portalid/portalid/internal/signature"
 )
@@ -34,9 +36,12 @@ type Addition struct {
 // Add makes a confirmed account a member with a role. Refused before
 // anything is read: invalid fields. Refused without a write: an
 // organisation the requester is not a member of (ErrNotFound), a
-// requester who is not its head, a candidate who is not a confirmed
-// account with this SNILS and surname (ErrMemberNotEligible, whichever it
-// is), one already a member, and an organisation at ORG_MAX_MEMBERS.
+// requester who is not its head, and a head who tried AddsPerHour
+// additions in the last hour (ErrAddLimit). Every other attempt counts
+// against that limit before the candidate is judged; refused with only
+// the count written: a candidate who is not a confirmed account with this
+// SNILS and surname (ErrMemberNotEligible, whichever it is), one already a
+// member, and an organisation at ORG_MAX_MEMBERS.
 func (f *Flow) Add(ctx context.Context, in Addition) (Member, error) {
 	var errs fault.Fields
 	snils, err := person.ParseSNILS(in.SNILS)
@@ -57,30 +62,45 @@ func (f *Flow) Add(ctx context.Context, in Addition) (Member, error) {
 		return Member{}, ErrNotFound
 	}
 	index := f.Index.Index(purposeSNILS, snils.Value())
+	addsKey := "org-member-add#" + in.Account.ID
+	window := limit.Window{Limit: f.AddsPerHour, Period: time.Hour}
 	var m Member
 	err = challenge.Retry(ctx, ErrChanged, ErrBusy, func(int) error {
-		st, err := f.Store.AddMemberState(ctx, in.OrganisationID, in.Account.ID, index)
+		st, err := f.Store.AddMemberState(ctx, in.OrganisationID, in.Account.ID, index, addsKey)
 		if err != nil {
 			return err
 		}
 		if err := asHead(st.Organisation, st.Requester); err != nil {
 			return err
 		}
+		now := f.Now()
+		st.Adds.Key = addsKey
+		next, wait, ok := window.Take(st.Adds, now)
+		if !ok {
+			return fault.Limited(ErrAddLimit.Slug, wait)
+		}
+		adds := challenge.LogWrite{Log: next, Expires: window.Expires(next)}
 		c := st.Candidate
+		var refused error
 		switch {
 		case c == nil, c.Level != account.Confirmed, !signature.SameName(c.Surname, in.Surname):
-			return ErrMemberNotEligible
+			refused = ErrMemberNotEligible
 		case st.Existing != nil:
-			return ErrAlreadyMember
+			refused = ErrAlreadyMember
 		case st.Organisation.Members >= f.MaxMembers:
-			return ErrMemberLimit
+			refused = ErrMemberLimit
 		}
-		now := f.Now()
+		if refused != nil {
+			if err := f.Store.CountAddition(ctx, adds); err != nil {
+				return err
+			}
+			return refused
+		}
 		m = Member{
 			OrganisationID: in.OrganisationID, AccountID: c.ID, Role: role,
 			Surname: c.Surname, GivenName: c.GivenName, AddedAt: now, AddedBy: in.Account.ID,
 		}
-		return f.Store.AddMember(ctx, f.change(st.Organisation, m, *c, in.Origin, event.OrganisationMemberAdded), f.MaxMembers)
+		return f.Store.AddMember(ctx, f.change(st.Organisation, m, *c, in.Origin, event.OrganisationMemberAdded), f.MaxMembers, adds)
 	})
 	if err != nil {
 		return Member{}, fmt.Errorf("add member to organisation %s: %w", in.OrganisationID, err)

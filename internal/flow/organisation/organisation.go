@@ -19,7 +19,9 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
+	"github.com/portalid/portalid/internal/flow/challenge"
 	sigflow "github.com/portalid/portalid/internal/flow/signature"
+	"github.com/portalid/portalid/internal/limit"
 	"github.com/portalid/portalid/internal/secret"
 )
 
@@ -49,6 +51,9 @@ var (
 	ErrMemberNotFound    = fault.New(fault.NotFound, "member-not-found")
 	ErrHeadNotRemovable  = fault.New(fault.Conflict, "head-not-removable")
 	ErrMemberLimit       = fault.New(fault.Conflict, "organisation-member-limit")
+	// ErrAddLimit: the head tried ORG_MEMBER_ADDS_PER_HOUR additions in
+	// the last hour (answered with Retry-After).
+	ErrAddLimit = fault.New(fault.RateLimited, "member-add-limit")
 	// ErrChanged: a write lost a race (the organisation's or a person's
 	// event chain moved on); the flow re-reads and tries again.
 	ErrChanged = fault.New(fault.Conflict, "organisation-changed")
@@ -133,6 +138,7 @@ type AddState struct {
 	Requester    *Member
 	Candidate    *account.Account
 	Existing     *Member
+	Adds         limit.Log // the head's additions in the window
 }
 
 // RemoveState is what a removal reads: the organisation, the requester's
@@ -155,13 +161,17 @@ type Store interface {
 	// holds the number, ErrChanged when the head's chain moved on.
 	CreateOrganisation(ctx context.Context, c Created) error
 	// AddMemberState reads an addition's state; snilsIndex is the blind
-	// index of the candidate's SNILS.
-	AddMemberState(ctx context.Context, orgID, requesterID, snilsIndex string) (AddState, error)
-	// AddMember writes the membership both ways and the events, on the
-	// condition that the organisation's chain has not moved and it has
-	// fewer than max members: ErrChanged otherwise (and when the
-	// candidate's chain moved or he became a member meanwhile).
-	AddMember(ctx context.Context, c Change, max int) error
+	// index of the candidate's SNILS, addsKey the head's counter log.
+	AddMemberState(ctx context.Context, orgID, requesterID, snilsIndex, addsKey string) (AddState, error)
+	// AddMember writes the membership both ways, the events and the
+	// head's counted attempt, on the condition that the organisation's
+	// chain has not moved, it has fewer than max members and the counter
+	// is as read: ErrChanged otherwise (and when the candidate's chain
+	// moved or he became a member meanwhile).
+	AddMember(ctx context.Context, c Change, max int, adds challenge.LogWrite) error
+	// CountAddition writes the counted attempt of a refused addition, on
+	// the condition that the counter is as read: ErrChanged otherwise.
+	CountAddition(ctx context.Context, adds challenge.LogWrite) error
 	RemoveMemberState(ctx context.Context, orgID, requesterID, targetID string) (RemoveState, error)
 	// RemoveMember deletes the membership both ways and writes the
 	// events: ErrChanged when anything moved.
@@ -187,6 +197,9 @@ type Flow struct {
 	Signatures *sigflow.Flow // issues challenges and identifies their signers
 	Index      secret.Hasher // blind indexes: a member's SNILS
 	MaxMembers int           // ORG_MAX_MEMBERS, the head included
-	Now        func() time.Time
-	Rand       io.Reader // crypto/rand.Reader in production
+	// AddsPerHour is ORG_MEMBER_ADDS_PER_HOUR: the additions a head may
+	// try in any hour, counted before the candidate is judged.
+	AddsPerHour int
+	Now         func() time.Time
+	Rand        io.Reader // crypto/rand.Reader in production
 }

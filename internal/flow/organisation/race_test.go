@@ -1,8 +1,13 @@
 package organisation_test
 
 import (
+	"errors"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/portalid/portalid/internal/fault"
 
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/organisation"
@@ -107,5 +112,56 @@ func TestCreateSameChallengeAtOnce(t *testing.T) {
 	}
 	if mine, _ := w.Flow.Mine(ctx, p.Principal.Account); len(mine) != 1 {
 		t.Errorf("%d organisations, want 1", len(mine))
+	}
+}
+
+// TestAdditionsCountedAtOnce: a head trying more additions at once than
+// ORG_MEMBER_ADDS_PER_HOUR allows (each naming a real SNILS with a wrong
+// surname, the guess the limit is for) gets exactly the limit judged and
+// the rest refused with Retry-After; an hour later he may try again.
+func TestAdditionsCountedAtOnce(t *testing.T) {
+	t.Parallel()
+	const limit, n = 3, 8
+	w := newWorld(t, 10)
+	w.Flow.AddsPerHour = limit
+	h := w.confirmed(t)
+	o := w.create(t, h)
+	cands := make([]member, n)
+	for i := range cands {
+		cands[i] = w.confirmed(t)
+	}
+	guess := func(i int) error {
+		_, err := w.Flow.Add(ctx, organisation.Addition{Account: h.Principal.Account, OrganisationID: o.ID, SNILS: cands[i].SNILS, Surname: "Иванова", Role: "employee"})
+		return err
+	}
+	judged, limited, errs := 0, 0, []error(nil)
+	var mu sync.Mutex
+	flowtest.Gate(n, func(i int) {
+		err := guess(i)
+		mu.Lock()
+		defer mu.Unlock()
+		f, _ := fault.As(err)
+		switch {
+		case errors.Is(err, organisation.ErrMemberNotEligible):
+			judged++
+		case f != nil && f.Slug == organisation.ErrAddLimit.Slug && f.RetryAfter > 0 && f.RetryAfter <= time.Hour:
+			limited++
+		default:
+			errs = append(errs, err)
+		}
+	})
+	for _, err := range errs {
+		t.Errorf("Add() error = %v, want %v or %v with Retry-After", err, organisation.ErrMemberNotEligible, organisation.ErrAddLimit)
+	}
+	if judged != limit || limited != n-limit {
+		t.Fatalf("%d judged, %d limited; want %d and %d", judged, limited, limit, n-limit)
+	}
+	// Even a right guess is refused now, and accepted once the hour passed.
+	if err := w.add(h, o, cands[0], organisation.Employee); !errors.Is(err, organisation.ErrAddLimit) {
+		t.Fatalf("Add(right surname) at the limit = %v, want %v", err, organisation.ErrAddLimit)
+	}
+	w.Clock.Advance(time.Hour)
+	if err := w.add(h, o, cands[0], organisation.Employee); err != nil {
+		t.Fatalf("Add() an hour later = %v", err)
 	}
 }
