@@ -74,12 +74,13 @@ var sensitiveName = regexp.MustCompile(`(?i)token|code|password|secret|snils|pas
 // TestNoSensitiveDataInURLs: no route takes a token, code, password or
 // personal datum in its path or query string; they travel in bodies and
 // the Authorization header (ASVS 3.1.1, 8.3.1). Path parameters are the
-// server's random ids, a contact kind or an event number; query
+// server's random ids (an organisation's, a member's account id), a
+// contact kind or an event number; query
 // parameters are paging and catalogue filters. A new parameter has to be
 // added here, which is the point: it gets looked at.
 func TestNoSensitiveDataInURLs(t *testing.T) {
 	t.Parallel()
-	pathParams := []string{"id", "kind", "seq"}
+	pathParams := []string{"id", "kind", "seq", "accountId"} // accountId: a member's random account id
 	queryParams := []string{"cursor", "limit", "city", "type", "service", "q", "category", "department", "level"}
 	param := regexp.MustCompile(`\{([^}]+)\}`)
 	for _, r := range httpapi.Table() {
