@@ -148,7 +148,14 @@ func letterJourney(r *run) {
 	h["idempotency-key"] = "canary-letter-1"
 	letter := r.ok(bench.Request{Method: "POST", Path: "/v1/me/letters", Header: h, Body: `{"source":"registration"}`, IP: ip(p)}).str("letterId")
 	code = r.printedCode(p)
-	r.ok(as("GET", "/v1/me/letters/"+letter, nil))
+	// The outbox line is written before the workflow marks the letter
+	// sent; until then a code is refused (letter-not-sent).
+	for deadline := time.Now().Add(30 * time.Second); r.ok(as("GET", "/v1/me/letters/"+letter, nil)).str("status") == "ordered"; {
+		if time.Now().After(deadline) {
+			r.t.Fatal("the printed letter was never marked sent")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	r.do(as("POST", "/v1/me/letters/"+letter+"/code", map[string]string{"code": "KANAR-EIKA1"}))
 	r.ok(as("POST", "/v1/me/letters/"+letter+"/code", map[string]string{"code": strings.ToLower(code)}))
 
