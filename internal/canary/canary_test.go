@@ -20,6 +20,9 @@ func TestCanary(t *testing.T) {
 	for _, p := range people {
 		r.scanner.Add(p.Needles()...)
 	}
+	for _, o := range organisations {
+		r.scanner.Add(o.Needles()...)
+	}
 	for _, f := range flows {
 		if !t.Run(f.name, func(t *testing.T) {
 			r.t = t
@@ -62,11 +65,12 @@ func TestCanary(t *testing.T) {
 		}
 	}
 	mutate(t, r.scanner, items)
+	mutateOrganisation(t, r.scanner, items)
 	kinds := map[canary.Class]int{}
 	for _, n := range r.scanner.Needles() {
 		kinds[n.Class]++
 	}
-	for _, c := range []canary.Class{canary.Secret, canary.Code, canary.Token, canary.Document, canary.Contact, canary.Name} {
+	for _, c := range []canary.Class{canary.Secret, canary.Code, canary.Token, canary.Document, canary.Contact, canary.Name, canary.Org} {
 		if kinds[c] == 0 {
 			t.Errorf("no %s needles: the run captured none", c)
 		}
@@ -98,7 +102,7 @@ func report(t *testing.T, s *canary.Scanner, hits int) {
 		classes[n.Class] = c
 	}
 	fmt.Fprintf(&b, "needles by class (values, forms searched):")
-	for _, c := range []canary.Class{canary.Secret, canary.Code, canary.Token, canary.Document, canary.Contact, canary.Name} {
+	for _, c := range []canary.Class{canary.Secret, canary.Code, canary.Token, canary.Document, canary.Contact, canary.Name, canary.Org} {
 		fmt.Fprintf(&b, " %s %d/%d", c, classes[c][0], classes[c][1])
 	}
 	t.Log("\n" + b.String())

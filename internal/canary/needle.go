@@ -42,6 +42,11 @@ const (
 	Contact Class = "contact"
 	// Name: surname, given name, patronymic. As Contact.
 	Name Class = "name"
+	// Org: a legal entity's name, OGRN and INN. Public in the register
+	// of legal entities, so not a person's data, but an account's link
+	// to one is not public: only in the organisation's own answers to
+	// its members and in the table.
+	Org Class = "organisation"
 )
 
 // MinNeedle is the shortest value the scanner searches for: shorter runs

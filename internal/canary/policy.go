@@ -30,6 +30,16 @@ func Allowances() []Allowance {
 			Why: "the person's own contacts as they stand after the change they confirmed"},
 		{Sink: Body, Route: "POST /v1/operator/account-searches", Classes: []Class{Name},
 			Why: "the operator at the desk sees the name of the account the SNILS handed over finds, to compare with the passport (SPEC §2.4); nothing else of it"},
+		{Sink: Body, Route: "POST /v1/organisations", Classes: []Class{Org},
+			Why: "the created organisation (name, OGRN, INN) answered to the head who created it (SPEC §2.5)"},
+		{Sink: Body, Route: "GET /v1/organisations", Classes: []Class{Org},
+			Why: "the person's own organisations, listed to him"},
+		{Sink: Body, Route: "GET /v1/organisations/{id}", Classes: []Class{Org},
+			Why: "the organisation, read by one of its members"},
+		{Sink: Body, Route: "GET /v1/organisations/{id}/members", Classes: []Class{Name},
+			Why: "the members' names, listed to the organisation's members (their SNILS never)"},
+		{Sink: Body, Route: "POST /v1/organisations/{id}/members", Classes: []Class{Name},
+			Why: "the added member's name answered to the head who named him by SNILS and surname (his SNILS is not echoed)"},
 		{Sink: SMS, Classes: []Class{Contact},
 			Why: "an SMS is addressed to its phone (no message greets by name: one that would must be allowed here, deliberately)"},
 		{Sink: Mail, Classes: []Class{Contact},
@@ -38,6 +48,8 @@ func Allowances() []Allowance {
 			Why: "a registered letter carries its addressee's name and address (and its own code, at its Home)"},
 		{Sink: Table, Classes: []Class{Contact, Name},
 			Why: "contacts and names are not among the encrypted fields (SPEC §4: passport, SNILS, INN, addresses, birth date are); lookups go through blind indexes"},
+		{Sink: Table, Classes: []Class{Org},
+			Why: "an organisation's name, OGRN and INN are public in the register of legal entities, not a person's data, and not among the encrypted fields: the organisation's item, its OGRN# and ORGINN# uniqueness claims, each member's MEMBEROF# copy and the creation's stored idempotent answer hold them"},
 	}
 }
 

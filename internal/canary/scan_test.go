@@ -144,6 +144,8 @@ func TestPolicy(t *testing.T) {
 	code := &Needle{Name: "code", Class: Code, Value: "482913", Exact: true, Home: "sms-outbox line 3"}
 	tok := &Needle{Name: "token", Class: Token, Value: "eyJhbGciOiJFUzI1NiJ9.x.y", Home: "response #7 POST /v1/sessions 201"}
 	phone := &Needle{Name: "phone", Class: Contact, Value: "+79031471958"}
+	name := &Needle{Name: "surname", Kind: "surname", Class: Name, Value: "Канареечкина"}
+	ogrn := &Needle{Name: "ogrn", Kind: "ogrn", Class: Org, Value: "1186952713144"}
 	tests := []struct {
 		name string
 		it   Item
@@ -167,6 +169,22 @@ func TestPolicy(t *testing.T) {
 		{"the phone in a log", Item{Sink: Log}, phone, false},
 		{"the phone in an event", Item{Sink: Event}, phone, false},
 		{"the phone on the account item", Item{Sink: Table}, phone, true},
+		{"an organisation's OGRN in its answer to a member", Item{Sink: Body, Route: "GET /v1/organisations/{id}"}, ogrn, true},
+		{"an organisation's OGRN in its creation's answer", Item{Sink: Body, Route: "POST /v1/organisations"}, ogrn, true},
+		{"an organisation's OGRN in the creation's problem", Item{Sink: Problem, Route: "POST /v1/organisations"}, ogrn, false},
+		{"an organisation's OGRN in the members list", Item{Sink: Body, Route: "GET /v1/organisations/{id}/members"}, ogrn, false},
+		{"an organisation's OGRN in a person's events", Item{Sink: Body, Route: "GET /v1/me/events"}, ogrn, false},
+		{"an organisation's OGRN in an event item", Item{Sink: Event}, ogrn, false},
+		{"an organisation's OGRN in a log", Item{Sink: Log}, ogrn, false},
+		{"an organisation's OGRN on its item", Item{Sink: Table}, ogrn, true},
+		{"a member's name in the members list", Item{Sink: Body, Route: "GET /v1/organisations/{id}/members"}, name, true},
+		{"a member's name in the addition's answer", Item{Sink: Body, Route: "POST /v1/organisations/{id}/members"}, name, true},
+		{"a member's name in the addition's problem", Item{Sink: Problem, Route: "POST /v1/organisations/{id}/members"}, name, false},
+		{"a member's name in the organisation's events", Item{Sink: Body, Route: "GET /v1/organisations/{id}/events"}, name, false},
+		{"a member's SNILS in the addition's answer", Item{Sink: Body, Route: "POST /v1/organisations/{id}/members"}, doc, false},
+		{"a member's SNILS in the members list", Item{Sink: Body, Route: "GET /v1/organisations/{id}/members"}, doc, false},
+		{"a member's SNILS in the addition's problem", Item{Sink: Problem, Route: "POST /v1/organisations/{id}/members"}, doc, false},
+		{"the head's SNILS in the organisation's answer", Item{Sink: Body, Route: "GET /v1/organisations/{id}"}, doc, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
