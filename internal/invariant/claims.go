@@ -53,20 +53,30 @@ func contactClaims(t *Table) []Violation {
 // eachClaim calls fn with every claim under prefix and the account it
 // names; it returns the claims that name no existing account.
 func eachClaim(t *Table, prefix string, fn func(it Item, a account.Account)) []Violation {
+	return eachClaimOf(t, prefix, skContact, "accountId", "account", func(it Item, id string) bool {
+		a, ok := t.Accounts[id]
+		if ok {
+			fn(it, a)
+		}
+		return ok
+	})
+}
+
+// eachClaimOf calls found with every claim under prefix (sort key sk)
+// and the id of the owner (what: an account, an organisation) that its
+// attribute attr names; found reports whether that owner exists. It
+// returns the claims that name no owner or one that does not exist.
+func eachClaimOf(t *Table, prefix, sk, attr, what string, found func(it Item, id string) bool) []Violation {
 	var out []Violation
 	t.Each(prefix, func(it Item) {
-		if it.SK() != skContact {
+		if it.SK() != sk {
 			return
 		}
-		id := it.S("accountId")
-		a, ok := t.Accounts[id]
-		switch {
+		switch id := it.S(attr); {
 		case id == "":
-			out = append(out, at(it, "the claim names no account"))
-		case !ok:
-			out = append(out, at(it, "the claim names an account that does not exist"))
-		default:
-			fn(it, a)
+			out = append(out, at(it, "the claim names no %s", what))
+		case !found(it, id):
+			out = append(out, at(it, "the claim names an %s that does not exist", what))
 		}
 	})
 	return out

@@ -17,6 +17,11 @@ func FuzzCheck(f *testing.F) {
 	f.Add("PHONE#x", "CONTACT", "accountId", "a", int64(0))
 	f.Add("RATE#send#x", "RATE", "times", "", int64(-1))
 	f.Add("REG#r", "REG", "ch", "phone", int64(9))
+	f.Add("ORG#o", "ORG", "members", "3", int64(2))
+	f.Add("ORG#o", "MEMBER#a", "role", "head", int64(1))
+	f.Add("ACCOUNT#a", "MEMBEROF#o", "organisationId", "o", int64(0))
+	f.Add("OGRN#1", "CLAIM", "organisationId", "o", int64(0))
+	f.Add("ORG#o", "EVENT#000000000001", "kind", "organisation-created", int64(1))
 	f.Fuzz(func(t *testing.T, pk, sk, attr, value string, num int64) {
 		items := []Item{
 			{"pk": s(pk), "sk": s(sk), attr: s(value), "n": n(num)},

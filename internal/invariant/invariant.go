@@ -3,7 +3,9 @@
 // uniqueness claims of contacts and documents point to accounts that
 // point back, counters stay within their configured limits, levels agree
 // with the level-changed events, event chains are unbroken, and what
-// belongs to an account has one. A violation names its rule and the
+// belongs to an account has one; so for the organisations (SPEC §2.5):
+// their number claims, memberships both ways, head, member count and
+// audit chain. A violation names its rule and the
 // item's key, never an attribute value: no personal data.
 //
 // Adding an invariant is adding one Rule to Rules; adding an item kind to
@@ -58,7 +60,12 @@ var Rules = []Rule{
 	{"standard-check", "standard and confirmed accounts have a passed identity check and a document index", standardChecks},
 	{"event-chain", "each account's security events form an unbroken hash chain ending at the account's head", eventChains},
 	{"owner-exists", "items that belong to an account (its partition, sessions, completed registrations, recoveries) belong to an existing one", owners},
-	{"expiry", "codes, challenges, letters in the post, sessions, registrations, recoveries and counters carry their expiry", expiries},
+	{"expiry", "codes, challenges, letters in the post, sessions, registrations, recoveries, counters and the events of accounts and organisations carry their expiry", expiries},
+	{"organisation-claim", "each OGRN#/ORGINN# claim names an existing organisation that holds that number, and every organisation's OGRN and INN are claimed by it", organisationClaims},
+	{"organisation-membership", "each MEMBER# of an organisation has its MEMBEROF# twin on the account with the same role and vice versa; members are existing accounts, confirmed when they joined", organisationMembers},
+	{"organisation-head", "each organisation has exactly one head member, the one its item names", organisationHeads},
+	{"organisation-member-count", "an organisation's members stay within ORG_MAX_MEMBERS and equal its stored member count", organisationCounts},
+	{"organisation-event-chain", "each organisation's audit events form an unbroken hash chain ending at the organisation's head, and belong to an existing organisation", organisationEvents},
 }
 
 // Check applies every rule to t; violations come sorted by rule order,

@@ -3,6 +3,7 @@ package invariant_test
 import (
 	"context"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/portalid/portalid/internal/bench"
 	"github.com/portalid/portalid/internal/config"
+	"github.com/portalid/portalid/internal/dynamo"
+	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/invariant"
 	"github.com/portalid/portalid/internal/testenv"
 )
@@ -24,13 +27,19 @@ type world struct {
 	sys      *bench.System
 	standard string // a standard account (passed registry check, SNILS login)
 	simple   string // a simplified account
+	org      string // an organisation at ORG_MAX_MEMBERS: its head and an administrator
+	head     string
+	admin    string
 }
 
 func newWorld(t *testing.T) world {
 	t.Helper()
 	testenv.Require(t, testenv.EnvDynamoDB)
 	ctx := t.Context()
-	sys, err := bench.NewSystem(ctx, t.TempDir(), func(c *config.Config) { c.Password.Argon2MemKiB, c.Password.Argon2Time = 64, 1 })
+	sys, err := bench.NewSystem(ctx, t.TempDir(), func(c *config.Config) {
+		c.Password.Argon2MemKiB, c.Password.Argon2Time = 64, 1
+		c.Organisation.MaxMembers = 2
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +52,20 @@ func newWorld(t *testing.T) world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return world{sys: sys, standard: p.ID, simple: a.ID}
+	head, org, err := sys.Organisation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := world{sys: sys, standard: p.ID, simple: a.ID, org: path.Base(org), head: head.ID}
+	for _, m := range w.items(t, "ORG#"+w.org, "MEMBER#") {
+		if m["role"].(*types.AttributeValueMemberS).Value == "administrator" {
+			w.admin = m["accountId"].(*types.AttributeValueMemberS).Value
+		}
+	}
+	if w.admin == "" {
+		t.Fatal("the organisation has no administrator")
+	}
+	return w
 }
 
 func (w world) scan(t *testing.T) invariant.Report {
@@ -59,6 +81,13 @@ func (w world) scan(t *testing.T) invariant.Report {
 // skPrefix.
 func (w world) item(t *testing.T, pk, skPrefix string) map[string]types.AttributeValue {
 	t.Helper()
+	return w.items(t, pk, skPrefix)[0]
+}
+
+// items reads the items (at least one) of partition pk whose sort key
+// starts with skPrefix.
+func (w world) items(t *testing.T, pk, skPrefix string) []map[string]types.AttributeValue {
+	t.Helper()
 	res, err := w.sys.DB.Query(t.Context(), &dynamodb.QueryInput{
 		TableName: aws.String(w.sys.Table), KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk), ":sk": s(skPrefix)}, ConsistentRead: aws.Bool(true),
@@ -66,7 +95,7 @@ func (w world) item(t *testing.T, pk, skPrefix string) map[string]types.Attribut
 	if err != nil || len(res.Items) == 0 {
 		t.Fatalf("no item %s %s*: %v", pk, skPrefix, err)
 	}
-	return res.Items[0]
+	return res.Items
 }
 
 func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
@@ -164,19 +193,60 @@ func (m *mutator) restore() {
 
 func account(w world, id string) string { return "ACCOUNT#" + id }
 
-// claimOf is the key of the account's claim of a kind (PHONE#, SNILS#, …).
+// claimOf is the account's claim of a kind (PHONE#, SNILS#, …).
 func claimOf(t *testing.T, w world, prefix, accountID string) map[string]types.AttributeValue {
+	t.Helper()
+	return claimBy(t, w, prefix, "accountId", accountID)
+}
+
+// claimBy is the claim of a kind whose attribute attr names owner (an
+// account's accountId, an organisation's organisationId).
+func claimBy(t *testing.T, w world, prefix, attr, owner string) map[string]types.AttributeValue {
 	t.Helper()
 	res, err := w.sys.DB.Scan(t.Context(), &dynamodb.ScanInput{
 		TableName: aws.String(w.sys.Table), ConsistentRead: aws.Bool(true),
-		FilterExpression:          aws.String("begins_with(pk, :p) AND accountId = :a"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":p": s(prefix), ":a": s(accountID)},
+		FilterExpression:          aws.String("begins_with(pk, :p) AND #owner = :a"),
+		ExpressionAttributeNames:  map[string]string{"#owner": attr},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": s(prefix), ":a": s(owner)},
 	})
 	if err != nil || len(res.Items) == 0 {
-		t.Fatalf("no %s claim of the account: %v", prefix, err)
+		t.Fatalf("no %s claim of the owner: %v", prefix, err)
 	}
 	return res.Items[0]
 }
+
+func org(w world) string { return "ORG#" + w.org }
+
+// join writes a membership of the world's organisation both ways, as the
+// store does (the count and events are the caller's).
+func (m *mutator) join(t *testing.T, w world, accountID, role string) (pk, sk string) {
+	t.Helper()
+	m.put(t, map[string]types.AttributeValue{"pk": s(account(w, accountID)), "sk": s("MEMBEROF#" + w.org), "organisationId": s(w.org), "role": s(role), "since": n(time.Now().UnixMilli())})
+	return m.put(t, map[string]types.AttributeValue{"pk": s(org(w)), "sk": s("MEMBER#" + accountID), "accountId": s(accountID), "role": s(role),
+		"addedAt": n(time.Now().UnixMilli()), "addedBy": s(w.head)})
+}
+
+// appendEvent seals an event after the account's chain head and writes
+// it with the moved head, as the store does: the chain stays intact.
+func (m *mutator) appendEvent(t *testing.T, w world, accountID string, kind event.Kind, details map[string]string) {
+	t.Helper()
+	item := w.item(t, account(w, accountID), "ACCOUNT")
+	a, err := dynamo.DecodeAccount(item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	e, head := event.Seal(a.Events, event.Event{AccountID: accountID, Kind: kind, At: now, Details: details})
+	ds := map[string]types.AttributeValue{}
+	for k, v := range details {
+		ds[k] = s(v)
+	}
+	m.put(t, map[string]types.AttributeValue{"pk": s(account(w, accountID)), "sk": s(fmt.Sprintf("EVENT#%012d", e.Seq)), "seq": n(e.Seq), "kind": s(string(kind)),
+		"at": n(now.UnixMilli()), "details": &types.AttributeValueMemberM{Value: ds}, "prevHash": b(e.PrevHash), "hash": b(e.Hash), "ttl": n(now.Add(time.Hour).Unix())})
+	m.set(t, item, map[string]types.AttributeValue{"evSeq": n(head.Seq), "evHash": b(head.Hash)})
+}
+
+func b(v []byte) types.AttributeValue { return &types.AttributeValueMemberB{Value: v} }
 
 func mutations() []mutation {
 	now := time.Now().UnixMilli()
@@ -270,6 +340,79 @@ func mutations() []mutation {
 		{"expiry", "a signature challenge without expiry", func(t *testing.T, w world, m *mutator) (string, string) {
 			return m.put(t, map[string]types.AttributeValue{"pk": s(account(w, w.standard)), "sk": s("SIGCHAL#forever"), "createdAt": n(now)})
 		}},
+		{"expiry", "an organisation event without expiry", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.set(t, w.item(t, org(w), "EVENT#"), map[string]types.AttributeValue{"ttl": nil})
+		}},
+	}
+}
+
+// organisationMutations break the promises of the organisations.
+func organisationMutations() []mutation {
+	return []mutation{
+		{"known-item", "an organisation item of no kind", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.put(t, map[string]types.AttributeValue{"pk": s(org(w)), "sk": s("WIDGET")})
+		}},
+		{"organisation-claim", "an OGRN claim of an organisation that does not exist", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.put(t, map[string]types.AttributeValue{"pk": s("OGRN#1000000000000"), "sk": s("CLAIM"), "organisationId": s("nowhere")})
+		}},
+		{"organisation-claim", "an INN claim naming an organisation of another INN", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.put(t, map[string]types.AttributeValue{"pk": s("ORGINN#0000000000"), "sk": s("CLAIM"), "organisationId": s(w.org)})
+		}},
+		{"organisation-claim", "an organisation's OGRN claim deleted", func(t *testing.T, w world, m *mutator) (string, string) {
+			m.remove(t, claimBy(t, w, "OGRN#", "organisationId", w.org))
+			return org(w), "ORG"
+		}},
+		{"organisation-claim", "an organisation's INN claim deleted", func(t *testing.T, w world, m *mutator) (string, string) {
+			m.remove(t, claimBy(t, w, "ORGINN#", "organisationId", w.org))
+			return org(w), "ORG"
+		}},
+		{"organisation-membership", "a member's membership item deleted", func(t *testing.T, w world, m *mutator) (string, string) {
+			m.remove(t, w.item(t, account(w, w.admin), "MEMBEROF#"+w.org))
+			return org(w), "MEMBER#" + w.admin
+		}},
+		{"organisation-membership", "a membership item with another role", func(t *testing.T, w world, m *mutator) (string, string) {
+			m.set(t, w.item(t, account(w, w.admin), "MEMBEROF#"+w.org), map[string]types.AttributeValue{"role": s("employee")})
+			return org(w), "MEMBER#" + w.admin
+		}},
+		{"organisation-membership", "a membership without its member item", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.put(t, map[string]types.AttributeValue{"pk": s(account(w, w.simple)), "sk": s("MEMBEROF#" + w.org), "organisationId": s(w.org), "role": s("employee")})
+		}},
+		{"organisation-membership", "a member that is no account", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.put(t, map[string]types.AttributeValue{"pk": s(org(w)), "sk": s("MEMBER#nobody"), "accountId": s("nobody"), "role": s("employee")})
+		}},
+		{"organisation-membership", "a member whose account's events do not record its joining", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.join(t, w, w.simple, "employee")
+		}},
+		{"organisation-membership", "a member that joined while standard", func(t *testing.T, w world, m *mutator) (string, string) {
+			m.appendEvent(t, w, w.standard, event.OrganisationMemberAdded, map[string]string{"organisationId": w.org, "role": "employee", "by": w.head})
+			return m.join(t, w, w.standard, "employee")
+		}},
+		{"organisation-head", "a second head", func(t *testing.T, w world, m *mutator) (string, string) {
+			m.set(t, w.item(t, account(w, w.admin), "MEMBEROF#"+w.org), map[string]types.AttributeValue{"role": s("head")})
+			m.set(t, w.item(t, org(w), "MEMBER#"+w.admin), map[string]types.AttributeValue{"role": s("head")})
+			return org(w), "ORG"
+		}},
+		{"organisation-head", "the head it names is another member", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.set(t, w.item(t, org(w), "ORG"), map[string]types.AttributeValue{"headId": s(w.admin)})
+		}},
+		{"organisation-member-count", "a stored member count off by one", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.set(t, w.item(t, org(w), "ORG"), map[string]types.AttributeValue{"members": n(3)})
+		}},
+		{"organisation-member-count", "a member beyond ORG_MAX_MEMBERS, counted", func(t *testing.T, w world, m *mutator) (string, string) {
+			m.join(t, w, w.standard, "employee")
+			return m.set(t, w.item(t, org(w), "ORG"), map[string]types.AttributeValue{"members": n(3)})
+		}},
+		{"organisation-event-chain", "an organisation event rewritten", func(t *testing.T, w world, m *mutator) (string, string) {
+			m.set(t, w.item(t, org(w), "EVENT#"), map[string]types.AttributeValue{"kind": s("organisation-member-removed")})
+			return org(w), "EVENT#000000000001"
+		}},
+		{"organisation-event-chain", "an organisation event deleted", func(t *testing.T, w world, m *mutator) (string, string) {
+			m.remove(t, w.item(t, org(w), "EVENT#000000000002"))
+			return org(w), "EVENT#000000000002"
+		}},
+		{"organisation-event-chain", "events of an organisation that does not exist", func(t *testing.T, w world, m *mutator) (string, string) {
+			return m.put(t, map[string]types.AttributeValue{"pk": s("ORG#gone"), "sk": s("EVENT#000000000001"), "ttl": n(time.Now().Add(time.Hour).Unix())})
+		}},
 	}
 }
 
@@ -278,12 +421,12 @@ func mutations() []mutation {
 // that rule at the item's key, then undone.
 func TestMutations(t *testing.T) {
 	w := newWorld(t)
-	if r := w.scan(t); len(r.Violations) > 0 || r.Accounts != 2 || r.Items < 10 {
-		t.Fatalf("the table the flows filled: %d items, %d accounts, violations %v; want 2 accounts and none", r.Items, r.Accounts, r.Violations)
+	if r := w.scan(t); len(r.Violations) > 0 || r.Accounts != 4 || r.Items < 10 {
+		t.Fatalf("the table the flows filled: %d items, %d accounts, violations %v; want 4 accounts and none", r.Items, r.Accounts, r.Violations)
 	}
 	covered := map[string]bool{}
 	m := &mutator{w: w}
-	for _, mu := range mutations() {
+	for _, mu := range slices.Concat(mutations(), organisationMutations()) {
 		covered[mu.rule] = true
 		t.Run(mu.rule+"/"+mu.name, func(t *testing.T) {
 			defer m.restore()

@@ -16,6 +16,9 @@ const (
 	pkLock     = "LOCK#"
 	pkSession  = "SESSION#"
 	pkRecovery = "RECOVERY#"
+	pkOrg      = "ORG#"
+	pkOGRN     = "OGRN#"
+	pkOrgINN   = "ORGINN#"
 
 	skAccount      = "ACCOUNT"
 	skContact      = "CONTACT"
@@ -25,6 +28,10 @@ const (
 	skLetter       = "LETTER#"
 	skChange       = "CHANGE#"
 	skSigChallenge = "SIGCHAL#"
+	skOrg          = "ORG"
+	skMember       = "MEMBER#"
+	skMemberOf     = "MEMBEROF#"
+	skClaim        = "CLAIM"
 )
 
 // Kind is one shape of item: a partition-key prefix and a sort key (or,
@@ -49,6 +56,8 @@ var Kinds = []Kind{
 	{pkPhone, skContact}, {pkEmail, skContact}, {pkSNILS, skContact}, {pkPassport, skContact}, {pkForeign, skContact},
 	{pkReg, "REG"}, {pkRate, "RATE"}, {pkLock, "LOCK"}, {pkSession, "SESSION"}, {pkRecovery, "RECOVERY"},
 	{"IDEMP#", "IDEMP"}, {"OPERATOR#", "OPERATOR"},
+	{pkOrg, skOrg}, {pkOrg, skMember}, {pkOrg, skEvent}, {pkAccount, skMemberOf},
+	{pkOGRN, skClaim}, {pkOrgINN, skClaim},
 }
 
 func knownItems(t *Table) []Violation {

@@ -16,9 +16,13 @@ type history struct {
 	bad    []Item
 }
 
-func historyOf(t *Table, accountID string) history {
+func historyOf(t *Table, accountID string) history { return historyAt(t, pkAccount+accountID) }
+
+// historyAt is the history of the chain kept in partition pk (an
+// account's, or an organisation's).
+func historyAt(t *Table, pk string) history {
 	var h history
-	for _, it := range t.Under(pkAccount+accountID, skEvent) {
+	for _, it := range t.Under(pk, skEvent) {
 		e, err := dynamo.DecodeEvent(it)
 		if err != nil {
 			h.bad = append(h.bad, it)
@@ -152,13 +156,22 @@ func standardChecks(t *Table) []Violation {
 func eventChains(t *Table) []Violation {
 	var out []Violation
 	for _, id := range t.AccountIDs() {
-		h := historyOf(t, id)
-		for _, it := range h.bad {
-			out = append(out, at(it, "an event that does not decode"))
-		}
-		if broken := event.Verify(h.events, t.Accounts[id].Events); broken != 0 {
-			out = append(out, Violation{PK: pkAccount + id, SK: fmt.Sprintf("%s%012d", skEvent, broken), Problem: "the event chain breaks here"})
-		}
+		out = append(out, chainBreaks(t, pkAccount+id, t.Accounts[id].Events)...)
+	}
+	return out
+}
+
+// chainBreaks verifies the chain kept in partition pk against its head
+// (event.Verify, as the verification route does): the events that do
+// not decode, and the first place where it breaks.
+func chainBreaks(t *Table, pk string, head event.Head) []Violation {
+	var out []Violation
+	h := historyAt(t, pk)
+	for _, it := range h.bad {
+		out = append(out, at(it, "an event that does not decode"))
+	}
+	if broken := event.Verify(h.events, head); broken != 0 {
+		out = append(out, Violation{PK: pk, SK: fmt.Sprintf("%s%012d", skEvent, broken), Problem: "the event chain breaks here"})
 	}
 	return out
 }

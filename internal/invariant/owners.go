@@ -73,6 +73,8 @@ func expiries(t *Table) []Violation {
 			need(it, "expiresAt", "ttl")
 		case strings.HasPrefix(pk, pkRate), strings.HasPrefix(pk, pkLock), strings.HasPrefix(pk, "IDEMP#"):
 			need(it, "ttl")
+		case strings.HasPrefix(pk, pkOrg) && strings.HasPrefix(sk, skEvent):
+			need(it, "ttl")
 		case !strings.HasPrefix(pk, pkAccount):
 		case strings.HasPrefix(sk, skChange):
 			need(it, "ttl")

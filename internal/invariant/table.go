@@ -3,6 +3,8 @@ package invariant
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/portalid/portalid/internal/account"
 	"github.com/portalid/portalid/internal/config"
 	"github.com/portalid/portalid/internal/dynamo"
+	"github.com/portalid/portalid/internal/flow/organisation"
 )
 
 // Item is one stored item, read as DynamoDB returns it.
@@ -85,26 +88,28 @@ type Table struct {
 	Accounts map[string]account.Account
 	// Undecodable lists the account items that did not decode.
 	Undecodable []Item
-	byPK        map[string][]Item // sorted by sk
-	pks         []string          // sorted
+	// Organisations are the decoded organisation items, by organisation
+	// id; UndecodableOrganisations lists those that did not decode.
+	Organisations            map[string]organisation.Organisation
+	UndecodableOrganisations []Item
+	byPK                     map[string][]Item // sorted by sk
+	pks                      []string          // sorted
 }
 
 // NewTable indexes items (tests build tables without DynamoDB).
 func NewTable(name string, cfg config.Config, items []Item) *Table {
-	t := &Table{Name: name, Config: cfg, Accounts: map[string]account.Account{}, byPK: map[string][]Item{}}
+	t := &Table{Name: name, Config: cfg, Accounts: map[string]account.Account{}, Organisations: map[string]organisation.Organisation{}, byPK: map[string][]Item{}}
 	for _, it := range items {
 		pk := it.PK()
 		if _, ok := t.byPK[pk]; !ok {
 			t.pks = append(t.pks, pk)
 		}
 		t.byPK[pk] = append(t.byPK[pk], it)
-		if strings.HasPrefix(pk, pkAccount) && it.SK() == skAccount {
-			a, err := dynamo.DecodeAccount(it)
-			if err != nil {
-				t.Undecodable = append(t.Undecodable, it)
-				continue
-			}
-			t.Accounts[a.ID] = a
+		switch sk := it.SK(); {
+		case strings.HasPrefix(pk, pkAccount) && sk == skAccount:
+			decodeInto(it, dynamo.DecodeAccount, func(a account.Account) string { return a.ID }, t.Accounts, &t.Undecodable)
+		case strings.HasPrefix(pk, pkOrg) && sk == skOrg:
+			decodeInto(it, dynamo.DecodeOrganisation, func(o organisation.Organisation) string { return o.ID }, t.Organisations, &t.UndecodableOrganisations)
 		}
 	}
 	sort.Strings(t.pks)
@@ -112,6 +117,17 @@ func NewTable(name string, cfg config.Config, items []Item) *Table {
 		sort.Slice(its, func(i, j int) bool { return its[i].SK() < its[j].SK() })
 	}
 	return t
+}
+
+// decodeInto decodes it into byID under its id, or lists it in bad when
+// it does not decode.
+func decodeInto[T any](it Item, decode func(map[string]types.AttributeValue) (T, error), id func(T) string, byID map[string]T, bad *[]Item) {
+	v, err := decode(it)
+	if err != nil {
+		*bad = append(*bad, it)
+		return
+	}
+	byID[id(v)] = v
 }
 
 // Len is the number of items.
@@ -158,13 +174,16 @@ func (t *Table) Each(pkPrefix string, fn func(Item)) {
 }
 
 // AccountIDs are the ids of the decoded accounts, sorted.
-func (t *Table) AccountIDs() []string {
-	ids := make([]string, 0, len(t.Accounts))
-	for id := range t.Accounts {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
+func (t *Table) AccountIDs() []string { return slices.Sorted(maps.Keys(t.Accounts)) }
+
+// OrganisationIDs are the ids of the decoded organisations, sorted.
+func (t *Table) OrganisationIDs() []string { return slices.Sorted(maps.Keys(t.Organisations)) }
+
+// hasOrganisation reports whether the organisation's item exists,
+// decoded or not.
+func (t *Table) hasOrganisation(id string) bool {
+	_, ok := t.Get(pkOrg+id, skOrg)
+	return ok
 }
 
 // Read scans the whole table with strongly consistent reads, in
