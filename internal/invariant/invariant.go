@@ -53,7 +53,7 @@ var Rules = []Rule{
 	{"account-contacts", "an account's login contacts are claimed by it, at most one per kind, none on two accounts", accountContacts},
 	{"account-documents", "an account's SNILS and foreign-document indexes and its held documents are claimed by it", accountDocuments},
 	{"code-attempts", "wrong-code attempts stay within CODE_MAX_ATTEMPTS and LETTER_MAX_ATTEMPTS", codeAttempts},
-	{"rate-window", "counter logs hold no more events in a window than their limit (SEND_LIMIT, LOGIN_IP_FAILURES, OPERATOR_SEARCHES_PER_HOUR)", rateWindows},
+	{"rate-window", "counter logs hold no more events in a window than their limit (SEND_LIMIT, LOGIN_IP_FAILURES, OPERATOR_SEARCHES_PER_HOUR, ORG_MEMBER_ADDS_PER_HOUR)", rateWindows},
 	{"login-lock", "an identifier's failures stay under LOGIN_MAX_FAILURES and a lockout lasts at most LOCKOUT_BASE doubled per repeat", loginLocks},
 	{"level-events", "an account's level is the last level-changed event's, simplified before any", levelEvents},
 	{"confirmation", "confirmed accounts, and only they, carry a confirmation method, the one their last level-changed event names, with its proof (a used letter, a spent signature challenge)", confirmations},
