@@ -98,6 +98,28 @@ func (s *System) Organisation(ctx context.Context) (Person, string, error) {
 	return head, org, err
 }
 
+// rotatingOrganisation hands out an organisation and its head, a new one
+// every few uses: a head may try ORG_MEMBER_ADDS_PER_HOUR additions an
+// hour, fewer than a route's requests.
+func (s *System) rotatingOrganisation() func(context.Context) (Person, string, error) {
+	var (
+		head Person
+		org  string
+		uses int
+	)
+	perHead := max(1, s.Config.Organisation.MemberAddsPerHour/2)
+	return func(ctx context.Context) (Person, string, error) {
+		if uses%perHead == 0 {
+			var err error
+			if head, org, err = s.Organisation(ctx); err != nil {
+				return Person{}, "", err
+			}
+		}
+		uses++
+		return head, org, nil
+	}
+}
+
 func addition(p Person, role string) string {
 	return fmt.Sprintf(`{"snils":%q,"surname":"Иванова","role":%q}`, p.SNILS, role)
 }
@@ -135,22 +157,30 @@ func organisationScenarios() []scenario {
 		{Route: "GET /v1/organisations/{id}/members", New: read("/members")},
 		{Route: "GET /v1/organisations/{id}/events", Why: whyOrgEvents, New: read("/events")},
 		{Route: "POST /v1/organisations/{id}/members", Why: whyOrgAdd, New: func(ctx context.Context, s *System) (func(context.Context) (step, error), error) {
-			head, org, err := s.Organisation(ctx)
+			next := s.rotatingOrganisation()
 			return func(ctx context.Context) (step, error) {
+				head, org, err := next(ctx)
+				if err != nil {
+					return step{}, err
+				}
 				p, err := s.Confirmed(ctx)
 				return step{req: Request{Method: "POST", Path: org + "/members", Header: head.Bearer(), Body: addition(p, "employee")}}, err
-			}, err
+			}, nil
 		}},
 		{Route: "DELETE /v1/organisations/{id}/members/{accountId}", Why: whyOrgRemove, New: func(ctx context.Context, s *System) (func(context.Context) (step, error), error) {
-			head, org, err := s.Organisation(ctx)
+			next := s.rotatingOrganisation()
 			return func(ctx context.Context) (step, error) {
+				head, org, err := next(ctx)
+				if err != nil {
+					return step{}, err
+				}
 				p, err := s.Confirmed(ctx)
 				if err != nil {
 					return step{}, err
 				}
 				_, err = s.Do(ctx, Request{Method: "POST", Path: org + "/members", Header: head.Bearer(), Body: addition(p, "employee")})
 				return step{req: Request{Method: "DELETE", Path: org + "/members/" + p.ID, Header: head.Bearer()}}, err
-			}, err
+			}, nil
 		}},
 	}
 }
@@ -160,9 +190,10 @@ const (
 	whyOrgCreate = "auth + BatchGetItem (the challenge, the account, the sealed profile: the certificate must name the person) + " +
 		"TransactWriteItems (challenge spent with the proof, organisation, OGRN and INN claims, membership both ways, " +
 		"the organisation's first event, the head's event). The CMS check is CPU, not DynamoDB."
-	whyOrgAdd = "auth + BatchGetItem (organisation, the head's membership, the SNILS claim) → BatchGetItem (the account the claim " +
-		"names and its membership: it depends on the first) → TransactWriteItems (count and chain under the limit, event, " +
-		"membership both ways, the member's event)."
+	whyOrgAdd = "auth + BatchGetItem (organisation, the head's membership, the SNILS claim, the head's counter of additions) → " +
+		"BatchGetItem (the account the claim names and its membership: it depends on the first) → TransactWriteItems (count " +
+		"and chain under the limit, event, membership both ways, the member's event, the counted attempt); a refused " +
+		"candidate costs the same two reads and a PutItem of the count."
 	whyOrgRemove = "auth + BatchGetItem (organisation, both memberships, the member's account: the path names him) + " +
 		"TransactWriteItems (count and chain, event, both membership items deleted, the member's event)."
 	whyOrgEvents = "auth + GetItem (the caller's membership: head and administrators only) + Query (the organisation's events)."
