@@ -1,5 +1,5 @@
-// Package faultinject makes AWS calls fail on purpose, for tests and the
-// local stack only: a middleware on the SDK clients (DynamoDB, SNS, Step
+// Package faultinject makes AWS calls fail on purpose, for tests only
+// (no function or command links it): a middleware on the SDK clients (DynamoDB, SNS, Step
 // Functions, KMS) answers a seeded fraction of the attempts of each
 // operation with throttling, a server fault (HTTP 500/503) or a timeout.
 // It sits innermost in the Deserialize step, next to the transport, so

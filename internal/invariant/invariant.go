@@ -17,6 +17,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -113,5 +114,20 @@ func Scan(ctx context.Context, db *dynamodb.Client, table string, cfg config.Con
 
 // at is a violation of item it (the rule is filled in by Check).
 func at(it Item, problem string, args ...any) Violation {
-	return Violation{PK: it.PK(), SK: it.SK(), Problem: fmt.Sprintf(problem, args...)}
+	return Violation{PK: ShownKey(it.PK()), SK: it.SK(), Problem: fmt.Sprintf(problem, args...)}
+}
+
+// plainKeys are the partition keys that hold a value in clear: an
+// organisation's OGRN and INN claims (every other key is an id or a keyed
+// hash). A report shows them without the number.
+var plainKeys = []string{pkOGRN, pkOrgINN}
+
+// ShownKey is how a report shows the partition key pk.
+func ShownKey(pk string) string {
+	for _, p := range plainKeys {
+		if strings.HasPrefix(pk, p) {
+			return p + "…"
+		}
+	}
+	return pk
 }

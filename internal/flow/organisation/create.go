@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/portalid/portalid/internal/account"
@@ -136,7 +135,8 @@ func (f *Flow) Create(ctx context.Context, in Creation) (Organisation, error) {
 // judge verifies the signature over the challenge, that it names the
 // account's person, that the account is still confirmed, and that the
 // certificate names the organisation: its OGRN and INN (compared in
-// constant time, no shorter than they are), and a name (O).
+// constant time, no shorter than they are), and its name (O) as given,
+// forgiving case, ё/е and runs of white space only.
 func (f *Flow) judge(ctx context.Context, st sigflow.State, cms []byte, v fields, now time.Time) (signature.Signer, error) {
 	signer, err := f.Signatures.Identify(ctx, st, cms, now)
 	if err != nil {
@@ -146,7 +146,7 @@ func (f *Flow) judge(ctx context.Context, st sigflow.State, cms []byte, v fields
 		return signature.Signer{}, ErrNotConfirmed
 	}
 	s := signer.Subject
-	if strings.TrimSpace(s.Organization) == "" ||
+	if !signature.SameName(s.Organization, v.name.Value()) ||
 		!secret.Equal([]byte(s.OGRN.Value()), []byte(v.ogrn.Value())) || !secret.Equal([]byte(s.OrgINN.Value()), []byte(v.inn.Value())) {
 		return signature.Signer{}, ErrCertificateOrganisation
 	}

@@ -103,6 +103,12 @@ func TestCreateRefusals(t *testing.T) {
 		{name: "a personal certificate (no organisation)", want: organisation.ErrCertificateOrganisation, spent: true, in: func(p member, c sigflow.Challenge) organisation.Creation {
 			return creation(p, c, fresh(), w.signed(t, devca.Person{Surname: surname, GivenName: given + " " + patronymic}, c.Bytes))
 		}},
+		{name: "the certificate names the numbers under another name", want: organisation.ErrCertificateOrganisation, spent: true, in: func(p member, c sigflow.Challenge) organisation.Creation {
+			nums := fresh()
+			cert := head(nums)
+			cert.Organisation = `ПАО "Газпром"`
+			return creation(p, c, nums, w.signed(t, cert, c.Bytes))
+		}},
 		{name: "no organisation name in the certificate", want: organisation.ErrCertificateOrganisation, spent: true, in: func(p member, c sigflow.Challenge) organisation.Creation {
 			nums := fresh()
 			cert := head(nums)
@@ -290,4 +296,24 @@ func (w *world) challengeOutcome(t testing.TB, accountID, challengeID string) (s
 		fp = v.Value
 	}
 	return outcome, strings.TrimSpace(fp)
+}
+
+// TestNameAsTheCertificateSpellsIt: the name given must be the
+// certificate's O but for case, ё/е and white space; the name kept is the
+// one given, in its canonical form.
+func TestNameAsTheCertificateSpellsIt(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 10)
+	p := w.confirmed(t)
+	c := w.challenge(t, p)
+	nums := fresh()
+	in := creation(p, c, nums, w.signed(t, head(nums), c.Bytes))
+	in.Name = "  " + strings.ToUpper(in.Name) + " "
+	o, err := w.Flow.Create(ctx, in)
+	if err != nil {
+		t.Fatalf("Create(name in capitals) error = %v", err)
+	}
+	if !strings.EqualFold(o.Name, orgName) {
+		t.Errorf("name kept = %q, want %q in any case", o.Name, orgName)
+	}
 }

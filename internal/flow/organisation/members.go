@@ -58,6 +58,9 @@ func (f *Flow) Add(ctx context.Context, in Addition) (Member, error) {
 	if err := errs.Err(); err != nil {
 		return Member{}, err
 	}
+	if in.Account.Level != account.Confirmed {
+		return Member{}, ErrNotConfirmed
+	}
 	if !account.ValidID(in.OrganisationID) {
 		return Member{}, ErrNotFound
 	}
@@ -120,6 +123,9 @@ type Removal struct {
 // requester is not a member of, a requester who is not its head, an
 // account that is no member (ErrMemberNotFound), and the head himself.
 func (f *Flow) Remove(ctx context.Context, in Removal) error {
+	if in.Account.Level != account.Confirmed {
+		return ErrNotConfirmed
+	}
 	if !account.ValidID(in.OrganisationID) {
 		return ErrNotFound
 	}
@@ -161,12 +167,15 @@ func asHead(o Organisation, requester *Member) error {
 }
 
 // change is a membership change with one event of kind in the
-// organisation's chain and one in the member's, naming who did it.
+// organisation's chain and one in the member's, naming who did it. The
+// request's origin (the head's address and browser) stays in the
+// organisation's audit chain: the member's own chain shows his own
+// requests' origins only, so it carries none here.
 func (f *Flow) change(o Organisation, m Member, a account.Account, origin event.Origin, kind event.Kind) Change {
 	now := f.Now()
 	return Change{
 		Organisation: o, Member: m,
 		OrgEvents:    event.Chain(o.ID, o.Events, now, origin, map[string]string{"accountId": m.AccountID, "role": string(m.Role), "by": o.HeadID}, kind),
-		PersonEvents: event.Chain(a.ID, a.Events, now, origin, map[string]string{"organisationId": o.ID, "role": string(m.Role), "by": o.HeadID}, kind),
+		PersonEvents: event.Chain(a.ID, a.Events, now, event.Origin{}, map[string]string{"organisationId": o.ID, "role": string(m.Role), "by": o.HeadID}, kind),
 	}
 }

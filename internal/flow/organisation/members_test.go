@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portalid/portalid/internal/account"
+	"github.com/portalid/portalid/internal/event"
 	"github.com/portalid/portalid/internal/fault"
 	"github.com/portalid/portalid/internal/flow/flowtest"
 	"github.com/portalid/portalid/internal/flow/organisation"
@@ -208,5 +210,55 @@ func TestIneligibleLookAlike(t *testing.T) {
 	}
 	if calls["unknown"] != calls["not confirmed"] || calls["unknown"] != calls["misnamed"] || calls["unknown"] != 3 {
 		t.Errorf("round trips = %v, want 3 each", calls)
+	}
+}
+
+// TestHeadsOriginStaysWithTheOrganisation: the member's own chain says who
+// added him (by) but not from where: the head's address and browser are
+// his, kept in the organisation's audit chain only.
+func TestHeadsOriginStaysWithTheOrganisation(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 10)
+	h := w.confirmed(t)
+	o := w.create(t, h)
+	emp := w.confirmed(t)
+	if err := w.add(h, o, emp, organisation.Employee); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := w.Store.Events(ctx, emp.ID, 0, 1)
+	if err != nil || len(mine) != 1 {
+		t.Fatalf("Events(member) = %v, %v", mine, err)
+	}
+	if e := mine[0]; e.Kind != event.OrganisationMemberAdded || e.IP != "" || e.UserAgent != "" || e.Details["by"] != h.ID {
+		t.Errorf("the member's event = %s ip %q agent %q by %q; want the addition by the head with no origin", e.Kind, e.IP, e.UserAgent, e.Details["by"])
+	}
+	audit, err := w.Store.OrganisationEvents(ctx, o.ID, 0, 1)
+	if err != nil || len(audit) != 1 || audit[0].IP != h.Principal.Client.IP || audit[0].IP == "" {
+		t.Errorf("the organisation's event = %+v, %v; want the head's address", audit, err)
+	}
+}
+
+// TestHeadNoLongerConfirmed: a head whose account fell below confirmed (a
+// failed re-check) may neither add nor remove members.
+func TestHeadNoLongerConfirmed(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 10)
+	h := w.confirmed(t)
+	o := w.create(t, h)
+	emp, other := w.confirmed(t), w.confirmed(t)
+	if err := w.add(h, o, emp, organisation.Employee); err != nil {
+		t.Fatal(err)
+	}
+	fallen := h.Principal.Account
+	fallen.Level = account.Standard
+	before := w.Items(t)
+	if _, err := w.Flow.Add(ctx, organisation.Addition{Account: fallen, OrganisationID: o.ID, SNILS: other.SNILS, Surname: surname, Role: "employee"}); !errors.Is(err, organisation.ErrNotConfirmed) {
+		t.Errorf("Add() by a head no longer confirmed = %v, want %v", err, organisation.ErrNotConfirmed)
+	}
+	if err := w.Flow.Remove(ctx, organisation.Removal{Account: fallen, OrganisationID: o.ID, AccountID: emp.ID}); !errors.Is(err, organisation.ErrNotConfirmed) {
+		t.Errorf("Remove() by a head no longer confirmed = %v, want %v", err, organisation.ErrNotConfirmed)
+	}
+	if w.Items(t) != before {
+		t.Errorf("a refusal wrote items")
 	}
 }

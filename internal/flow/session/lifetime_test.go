@@ -79,6 +79,15 @@ func TestSessionLifetimes(t *testing.T) {
 				t.Errorf("Refresh() past SESSION_MAX_AGE error = %v, want %v", err, session.ErrRefreshInvalid)
 			}
 		}},
+		{"a lower limit ends older sessions at once", func(t *testing.T, e *env, _ time.Time, tk session.Tokens) {
+			// The session's stored expiry is a month away; an operator
+			// lowers SESSION_MAX_AGE to 12 hours, and a day passes.
+			e.flow.Limits.SessionMaxAge = 12 * time.Hour
+			e.clock.Advance(24 * time.Hour)
+			if _, err := e.flow.Refresh(ctx, tk.RefreshToken, session.Client{IP: ip}); !errors.Is(err, session.ErrRefreshInvalid) {
+				t.Errorf("Refresh() of a session older than the lowered limit = %v, want %v (not tokens already dead)", err, session.ErrRefreshInvalid)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -67,7 +67,9 @@ func (f *Flow) Refresh(ctx context.Context, refresh string, c Client) (Tokens, e
 			return Tokens{}, fmt.Errorf("refresh %s: %w", sid, err)
 		}
 		now := f.Now()
-		if !usable(s, a, now) {
+		// Past SESSION_MAX_AGE even when its expiry is later (a session
+		// from before a lower limit): refused, not given dead tokens.
+		if !usable(s, a, now) || !now.Before(f.expiry(s.CreatedAt, now)) {
 			return Tokens{}, ErrRefreshInvalid
 		}
 		if !secret.Equal(hash, s.Hash) {
