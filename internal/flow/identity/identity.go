@@ -188,9 +188,9 @@ type Flow struct {
 	Rand     io.Reader
 }
 
-// Blind-index purposes; "snils" is also the login index (session flow).
+// Blind-index purposes of the documents (account.Index…).
 const (
-	purposeSNILS    = "snils"
-	purposePassport = "passport"
-	purposeForeign  = "foreign-document"
+	purposeSNILS    = account.IndexSNILS
+	purposePassport = account.IndexPassport
+	purposeForeign  = account.IndexForeignDocument
 )

@@ -195,11 +195,11 @@ type Flow struct {
 	Rand       io.Reader
 }
 
-// Blind-index purposes. "snils" and "passport" are those the identity
-// check claims documents under (and "snils" the sign-in index).
+// Blind-index purposes: the documents' (account.Index…, those the
+// identity check claims them under) and the operator credential's.
 const (
-	purposeSNILS     = "snils"
-	purposePassport  = "passport"
+	purposeSNILS     = account.IndexSNILS
+	purposePassport  = account.IndexPassport
 	purposePrincipal = "operator-principal"
 )
 

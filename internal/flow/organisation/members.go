@@ -16,7 +16,7 @@ import (
 
 // purposeSNILS is the blind-index purpose of SNILS, under which the
 // registry check claims it (SNILS#<index>).
-const purposeSNILS = "snils"
+const purposeSNILS = account.IndexSNILS
 
 // Addition is the head's request to add a member. The member is named by
 // SNILS and surname: a SNILS is every standard and confirmed account's

@@ -50,7 +50,7 @@ func (f *Flow) candidates(login string) ([]Key, string, error) {
 			add(string(contact.Phone), a.Value())
 		}
 		if s, err := person.ParseSNILS(login); err == nil && !strings.HasPrefix(login, "+") {
-			add("snils", s.Value())
+			add(account.IndexSNILS, s.Value())
 		}
 	}
 	if len(keys) == 0 {
