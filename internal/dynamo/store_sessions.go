@@ -133,7 +133,7 @@ func (s *Store) RecordFailure(ctx context.Context, l session.Lock, ipLog limit.L
 }
 
 // OpenSession implements session.Store with one TransactWriteItems.
-func (s *Store) OpenSession(ctx context.Context, sess session.Session, ev event.Append, l session.Lock) error {
+func (s *Store) OpenSession(ctx context.Context, sess session.Session, ev event.Append, l session.Lock, rehash string) error {
 	av, err := attributevalue.MarshalMap(toSessionItem(sess))
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
@@ -149,7 +149,11 @@ func (s *Store) OpenSession(ctx context.Context, sess session.Session, ev event.
 		}
 		items = append(items, lock)
 	}
-	evs, err := s.appendEvents(ev.AccountID, ev.Head, ev.Events, "", nil)
+	set, vals := "", map[string]types.AttributeValue(nil)
+	if rehash != "" {
+		set, vals = "passwordHash = :ph", map[string]types.AttributeValue{":ph": str(rehash)}
+	}
+	evs, err := s.appendEvents(ev.AccountID, ev.Head, ev.Events, set, vals)
 	if err != nil {
 		return err
 	}

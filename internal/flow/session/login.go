@@ -82,6 +82,14 @@ func (f *Flow) Login(ctx context.Context, in LoginInput) (Tokens, error) {
 	if err != nil {
 		return Tokens{}, err
 	}
+	// A hash made with other argon2id parameters than the configured
+	// ones is replaced now that the password is known to be right.
+	verified, rehash := acct.PasswordHash, ""
+	if ok && f.Argon2.NeedsRehash(verified) {
+		if rehash, err = f.Argon2.Hash(in.Password, f.Rand); err != nil {
+			return Tokens{}, fmt.Errorf("login %s: rehash: %w", acct.ID, err)
+		}
+	}
 	for race := 0; race < maxRaces; race++ {
 		if err := retry.Backoff(ctx, race); err != nil {
 			return Tokens{}, err
@@ -101,7 +109,12 @@ func (f *Flow) Login(ctx context.Context, in LoginInput) (Tokens, error) {
 			err = f.fail(ctx, st, acct, in.Client, now)
 		} else {
 			var t Tokens
-			t, err = f.open(ctx, st, acct, in.Client, now)
+			if acct.PasswordHash != verified {
+				// Changed meanwhile: the password given is not the
+				// account's any more (and must not be put back).
+				return Tokens{}, ErrLoginFailed
+			}
+			t, err = f.open(ctx, st, acct, in.Client, now, rehash)
 			if err == nil {
 				return t, nil
 			}
@@ -188,7 +201,7 @@ func (f *Flow) fail(ctx context.Context, st LoginState, acct account.Account, c 
 	return ErrLoginFailed
 }
 
-func (f *Flow) open(ctx context.Context, st LoginState, acct account.Account, c Client, now time.Time) (Tokens, error) {
+func (f *Flow) open(ctx context.Context, st LoginState, acct account.Account, c Client, now time.Time, rehash string) (Tokens, error) {
 	if acct.ResetRequired {
 		return Tokens{}, ErrResetRequired
 	}
@@ -204,7 +217,7 @@ func (f *Flow) open(ctx context.Context, st LoginState, acct account.Account, c 
 	lock := st.Lock
 	lock.Failures, lock.Lockouts = nil, 0
 	lock.Version++
-	if err := f.Store.OpenSession(ctx, s, seal(acct, c, now, []event.Kind{event.Login}, map[string]string{"sessionId": sid}), lock); err != nil {
+	if err := f.Store.OpenSession(ctx, s, seal(acct, c, now, []event.Kind{event.Login}, map[string]string{"sessionId": sid}), lock, rehash); err != nil {
 		return Tokens{}, err
 	}
 	return f.tokens(ctx, acct, s, refresh)

@@ -81,7 +81,7 @@ func (f *Flow) Reopen(ctx context.Context, a account.Account, c Client) (Tokens,
 	var t Tokens
 	err := f.retry(ctx, Principal{Account: a, Client: c}, func(a account.Account) error {
 		var err error
-		t, err = f.open(ctx, LoginState{}, a, c, f.Now())
+		t, err = f.open(ctx, LoginState{}, a, c, f.Now(), "")
 		return err
 	})
 	return t, err

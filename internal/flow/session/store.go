@@ -54,8 +54,9 @@ type Store interface {
 	// when the identifier names an account (ev may be nil).
 	RecordFailure(ctx context.Context, lock Lock, ipLog limit.Log, expires time.Time, ev *event.Append) error
 	// OpenSession writes a new session with its login event and resets
-	// the identifier's lock.
-	OpenSession(ctx context.Context, s Session, ev event.Append, lock Lock) error
+	// the identifier's lock; a rehash that is not empty replaces the
+	// account's password hash in the same transaction.
+	OpenSession(ctx context.Context, s Session, ev event.Append, lock Lock, rehash string) error
 	// SessionAndAccount reads both in one round trip; ErrSessionInvalid
 	// when either is missing.
 	SessionAndAccount(ctx context.Context, sessionID, accountID string) (Session, account.Account, error)
